@@ -1,0 +1,56 @@
+"""The ``floorwatch`` command line: a thin layer over the library.
+
+Each command module registers its commands on :data:`app`. Library errors
+(:class:`~floorwatch.errors.FloorwatchError`) become a one-line message and exit status 1 here
+at the edge, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+from rich.console import Console
+
+from floorwatch.cli.common import app
+from floorwatch.errors import FloorwatchError
+
+__all__ = ["app", "main"]
+
+# Command modules, each optional so that layers can land one at a time.
+_COMMAND_MODULES = ("ingest", "core", "metrics", "ideal", "risk", "claims", "web")
+
+for _name in _COMMAND_MODULES:
+    try:
+        importlib.import_module(f"floorwatch.cli.{_name}")
+    except ModuleNotFoundError as exc:  # pragma: no cover - a layer not yet present
+        if exc.name != f"floorwatch.cli.{_name}":
+            raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    err = Console(stderr=True)
+    try:
+        app(args=argv, prog_name="floorwatch", standalone_mode=False)
+    except FloorwatchError as exc:
+        err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        return 1
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        err.print("Aborted.")
+        return 1
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

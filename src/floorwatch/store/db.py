@@ -1,0 +1,247 @@
+"""A DuckDB-backed store with versioned migrations and one-transaction writes."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from floorwatch.errors import StoreError
+from floorwatch.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
+
+__all__ = ["Store", "open_store"]
+
+
+def _wrap_open_error(path: Path, exc: Exception) -> StoreError:
+    text = str(exc)
+    if "lock" in text.lower():
+        return StoreError(
+            f"{path}: the store is locked by another process ({text.splitlines()[0]}). "
+            "Wait for the other floorwatch command to finish, or use another --db."
+        )
+    if "read-only" in text.lower() or "permission" in text.lower():
+        return StoreError(f"{path}: cannot write the store: {text.splitlines()[0]}")
+    return StoreError(f"{path}: cannot open the store: {text.splitlines()[0]}")
+
+
+class Store:
+    """An open floorwatch store.
+
+    Use :func:`floorwatch.open` rather than the constructor. Queries return pandas DataFrames
+    (:meth:`query`) or Arrow tables (:meth:`arrow`); writes go through :meth:`transaction`,
+    so that an ingest is all or nothing.
+
+    Parameters
+    ----------
+    path:
+        The DuckDB file, or ``":memory:"``.
+    read_only:
+        Open without write access (the web dashboard does). A read-only store must already
+        exist at the current schema version.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.path = Path(path) if str(path) != ":memory:" else Path(":memory:")
+        self.read_only = read_only
+        if read_only and str(path) != ":memory:" and not self.path.exists():
+            raise StoreError(
+                f"{self.path}: no store there. Create one with `floorwatch ingest ...` or "
+                "`floorwatch demo`, or point --db / FLOORWATCH_DB at an existing file."
+            )
+        if not read_only and str(path) != ":memory:":
+            parent = self.path.parent
+            if not parent.exists():
+                raise StoreError(f"{self.path}: the folder {parent} does not exist.")
+        try:
+            self.con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:  # pragma: no cover - depends on the file system
+            raise _wrap_open_error(self.path, exc) from exc
+        self._in_tx = False
+        self._migrate()
+
+    # -- schema -------------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        try:
+            row = self.con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
+        except duckdb.CatalogException:
+            return 0
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: the store has schema version {version}, newer than this "
+                f"floorwatch understands ({SCHEMA_VERSION}). Upgrade floorwatch."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise StoreError(
+                f"{self.path}: the store has schema version {version}, older than "
+                f"{SCHEMA_VERSION}. Open it once for writing (any `floorwatch ingest` or "
+                "`floorwatch info`) to migrate it."
+            )
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                "version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+            )
+            for number, description, sql in MIGRATIONS:
+                if number <= version:
+                    continue
+                self.con.execute(sql)
+                self.con.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, ?)",
+                    [number, description, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+                )
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self.con.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: migration failed: {exc}") from exc
+
+    # -- reading ------------------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a read query and return a pandas DataFrame."""
+        return self.con.execute(sql, params or []).df()
+
+    def arrow(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:
+        """Run a read query and return an Arrow table."""
+        result = self.con.execute(sql, params or [])
+        table = (
+            result.fetch_arrow_table() if hasattr(result, "fetch_arrow_table") else result.arrow()
+        )
+        if isinstance(table, pa.RecordBatchReader):
+            table = table.read_all()
+        return table
+
+    def records(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[dict]:
+        """Run a read query and return a list of dicts (column name -> value)."""
+        cur = self.con.execute(sql, params or [])
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
+
+    def counts(self) -> dict[str, int]:
+        """Rows per data table, in :data:`TABLES` order."""
+        out = {}
+        for table in (*TABLES, *self.extra_tables()):
+            out[table] = int(self.scalar(f"SELECT count(*) FROM {table}"))
+        return out
+
+    def extra_tables(self) -> list[str]:
+        """Data tables added by later migrations (e.g. claims), beyond :data:`TABLES`."""
+        names = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY table_name"
+        ).fetchall()
+        skip = {*TABLES, "schema_version", "ingest_log"}
+        return [n for (n,) in names if n not in skip and not n.startswith("_")]
+
+    # -- writing ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All writes inside the block commit together, or not at all."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is open read-only.")
+        if self._in_tx:  # nested: join the outer transaction
+            yield self
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        self._in_tx = True
+        try:
+            yield self
+        except BaseException:
+            self._in_tx = False
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
+            raise
+        try:
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self._in_tx = False
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: could not commit: {exc}") from exc
+        self._in_tx = False
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> None:
+        self.con.execute(sql, params or []).fetchall()
+
+    def register(self, name: str, frame: pd.DataFrame | pa.Table) -> None:
+        """Make a DataFrame or Arrow table visible to SQL as ``name`` (a temporary view)."""
+        self.con.register(name, frame)
+
+    def unregister(self, name: str) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self.con.unregister(name)
+
+    def read_csv_text(self, name: str, path: str | os.PathLike[str]) -> list[str]:
+        """Load a CSV file into temporary table ``name`` with every column as text.
+
+        Adds a first column ``_line``: the file line the row came from (the header is line 1).
+        Returns the file's column names. The caller validates and converts with SQL.
+        """
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        self.con.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT (row_number() OVER () + 1)::INTEGER AS _line, * "
+            "FROM read_csv(?, header = true, all_varchar = true, auto_detect = true, "
+            "null_padding = false, strict_mode = true)",
+            [str(path)],
+        )
+        cols = [r[0] for r in self.con.execute(f"DESCRIBE {name}").fetchall()]
+        return [c for c in cols if c != "_line"]
+
+    def drop_temp(self, *names: str) -> None:
+        for name in names:
+            self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def log_ingest(self, kind: str, file: str | os.PathLike[str], rows: int) -> None:
+        digest = file_sha256(file)
+        self.con.execute(
+            "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?)",
+            [kind, str(file), digest, rows, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+        )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<floorwatch.Store {self.path} schema={self.schema_version}>"
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
+    """Open (creating and migrating if needed) the store at ``path``.
+
+    ``path`` defaults to ``$FLOORWATCH_DB`` or ``./floorwatch.duckdb``.
+    """
+    from floorwatch.settings import resolve_db_path
+
+    return Store(resolve_db_path(path) if path != ":memory:" else ":memory:", read_only=read_only)

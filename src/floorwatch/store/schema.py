@@ -1,0 +1,235 @@
+"""The store's schema, as an ordered list of migrations.
+
+Table and column names follow the Popolo data standard (https://www.popoloproject.com/specs/)
+where it has one: ``person``, ``organization``, ``membership`` (with ``on_behalf_of_id``),
+``event``, ``vote_event``, ``vote`` (``voter_id``, ``option``, ``group_id``), ``count``
+(here ``vote_count``, since COUNT is an SQL keyword). floorwatch adds what Popolo lacks:
+``attendance`` per person per event, ``whip_direction`` per party per roll call, a ``crucial``
+weight on events and roll calls, ``end_reason`` on memberships and a Voteview ``cast_code``.
+
+The SQL here is plain SQL (types VARCHAR, INTEGER, DOUBLE, DATE, BOOLEAN, TIMESTAMP) so the
+same tables can be created on another engine. Each migration is applied once, in order, in
+one transaction, and recorded in ``schema_version``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ATTENDANCE_STATUSES",
+    "END_REASONS",
+    "EVENT_CLASSIFICATIONS",
+    "MIGRATIONS",
+    "ORGANIZATION_CLASSIFICATIONS",
+    "SCHEMA_VERSION",
+    "SWITCH_REASONS",
+    "TABLES",
+    "VOTE_EVENT_CLASSIFICATIONS",
+    "VOTE_OPTIONS",
+    "WHIP_DIRECTIONS",
+]
+
+#: Popolo organization classifications floorwatch understands.
+ORGANIZATION_CLASSIFICATIONS = (
+    "legislature",
+    "chamber",
+    "party",
+    "faction",
+    "breakaway group",
+    "coalition",
+    "party body",
+    "committee",
+)
+
+#: Why a membership ended (``membership.end_reason``) or began (``start_reason``).
+END_REASONS = (
+    "changed party",
+    "whip removed",
+    "whip restored",
+    "expelled",
+    "left",
+    "resigned",
+    "died",
+    "term ended",
+    "election",
+    "by-election",
+    "disqualified",
+    "unknown",
+)
+
+#: Reasons that mark a change of party in mid-term (a floor-crossing or a change of whip).
+SWITCH_REASONS = ("changed party", "whip removed", "whip restored", "expelled")
+
+#: Event classifications.
+EVENT_CLASSIFICATIONS = (
+    "plenary sitting",
+    "party meeting",
+    "committee meeting",
+    "legislative period",
+    "election",
+)
+
+#: Attendance statuses. ``leave`` and ``excused`` are known absences, reported apart from misses.
+ATTENDANCE_STATUSES = ("present", "absent", "leave", "excused", "suspended")
+
+#: Roll-call classifications (a roll call may carry one).
+VOTE_EVENT_CLASSIFICATIONS = (
+    "free vote",
+    "confidence",
+    "no confidence",
+    "election of leader",
+    "money bill",
+    "constitutional amendment",
+    "procedural",
+    "passage",
+    "amendment",
+    "nomination",
+    "other",
+)
+
+#: Vote options: Popolo's (yes, no, abstain, absent, not voting, paired) plus ``present`` and
+#: ``both`` (voted in both lobbies, as Public Whip records).
+VOTE_OPTIONS = ("yes", "no", "abstain", "absent", "not voting", "paired", "present", "both")
+
+#: Whip directions per party per roll call.
+WHIP_DIRECTIONS = ("yes", "no", "abstain", "free")
+
+_INITIAL = """
+CREATE TABLE person (
+    id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    sort_name VARCHAR,
+    given_name VARCHAR,
+    family_name VARCHAR,
+    gender VARCHAR,
+    birth_date VARCHAR,
+    death_date VARCHAR,
+    source VARCHAR
+);
+CREATE TABLE identifier (
+    scheme VARCHAR NOT NULL,
+    identifier VARCHAR NOT NULL,
+    person_id VARCHAR NOT NULL,
+    PRIMARY KEY (scheme, identifier)
+);
+CREATE TABLE other_name (
+    person_id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    lang VARCHAR NOT NULL DEFAULT '',
+    note VARCHAR,
+    PRIMARY KEY (person_id, name, lang)
+);
+CREATE TABLE organization (
+    id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    classification VARCHAR NOT NULL,
+    parent_id VARCHAR,
+    abbreviation VARCHAR,
+    jurisdiction VARCHAR,
+    founding_date DATE,
+    dissolution_date DATE,
+    source VARCHAR
+);
+CREATE TABLE membership (
+    id VARCHAR PRIMARY KEY,
+    person_id VARCHAR NOT NULL,
+    organization_id VARCHAR NOT NULL,
+    on_behalf_of_id VARCHAR,
+    role VARCHAR,
+    area VARCHAR,
+    legislative_period_id VARCHAR,
+    start_date DATE,
+    end_date DATE,
+    start_reason VARCHAR,
+    end_reason VARCHAR,
+    source VARCHAR
+);
+CREATE TABLE event (
+    id VARCHAR PRIMARY KEY,
+    name VARCHAR,
+    classification VARCHAR NOT NULL,
+    organization_id VARCHAR,
+    legislative_period_id VARCHAR,
+    start_date DATE,
+    end_date DATE,
+    crucial DOUBLE NOT NULL DEFAULT 0,
+    source VARCHAR
+);
+CREATE TABLE attendance (
+    event_id VARCHAR NOT NULL,
+    person_id VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    note VARCHAR,
+    source VARCHAR,
+    PRIMARY KEY (event_id, person_id)
+);
+CREATE TABLE vote_event (
+    id VARCHAR PRIMARY KEY,
+    organization_id VARCHAR NOT NULL,
+    legislative_period_id VARCHAR,
+    identifier VARCHAR,
+    seq INTEGER,
+    start_date DATE,
+    motion_text VARCHAR,
+    question VARCHAR,
+    bill VARCHAR,
+    result VARCHAR,
+    classification VARCHAR,
+    crucial DOUBLE NOT NULL DEFAULT 0,
+    source VARCHAR
+);
+-- No key on vote: it is the big table, and an index would slow bulk loads. Importers check
+-- (vote_event_id, voter_id) for duplicates before they write.
+CREATE TABLE vote (
+    vote_event_id VARCHAR NOT NULL,
+    voter_id VARCHAR NOT NULL,
+    option VARCHAR NOT NULL,
+    position SMALLINT,
+    cast_code SMALLINT,
+    group_id VARCHAR,
+    role VARCHAR
+);
+CREATE TABLE vote_count (
+    vote_event_id VARCHAR NOT NULL,
+    option VARCHAR NOT NULL,
+    group_id VARCHAR NOT NULL DEFAULT '',
+    value INTEGER NOT NULL,
+    PRIMARY KEY (vote_event_id, option, group_id)
+);
+CREATE TABLE whip_direction (
+    vote_event_id VARCHAR NOT NULL,
+    organization_id VARCHAR NOT NULL,
+    direction VARCHAR NOT NULL,
+    strength VARCHAR,
+    source VARCHAR,
+    PRIMARY KEY (vote_event_id, organization_id)
+);
+CREATE TABLE ingest_log (
+    kind VARCHAR NOT NULL,
+    file VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    rows INTEGER NOT NULL,
+    ingested_at TIMESTAMP NOT NULL
+);
+"""
+
+#: (version, description, SQL). Append only: never edit a migration that has shipped.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "initial Popolo-aligned schema", _INITIAL),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+#: The data tables, in the order ``floorwatch info`` lists them.
+TABLES = (
+    "person",
+    "identifier",
+    "other_name",
+    "organization",
+    "membership",
+    "event",
+    "attendance",
+    "vote_event",
+    "vote",
+    "vote_count",
+    "whip_direction",
+)
