@@ -19,7 +19,7 @@ from floorwatch.errors import FloorwatchError
 __all__ = ["app", "main"]
 
 # Command modules, each optional so that layers can land one at a time.
-_COMMAND_MODULES = ("ingest", "core", "metrics", "ideal", "risk", "claims", "web")
+_COMMAND_MODULES = ("ingest", "core", "export", "metrics", "ideal", "risk", "claims", "web")
 
 for _name in _COMMAND_MODULES:
     try:
