@@ -49,3 +49,44 @@ def switches(
         "kind",
     ]
     render(frame, fmt, columns=cols, title="Party switches")
+
+
+@app.command()
+def demo() -> None:
+    """Load the bundled real dataset (US Senate 2001-02) and show what floorwatch finds."""
+    from rich.console import Console
+
+    from floorwatch.cli.common import state
+    from floorwatch.demo import DEMO_DB, load_demo
+    from floorwatch.store import open_store
+
+    console = Console()
+    path = state.db or DEMO_DB
+    with open_store(path) as store:
+        with console.status("Loading the bundled Voteview Senate 107 files..."):
+            result = load_demo(store)
+        console.rule("[bold]floorwatch demo: US Senate, 107th Congress (2001-2002)")
+        console.print(
+            f"Store: {store.path}. Loaded {result.persons} senators, {result.rollcalls} roll "
+            f"calls and {result.votes} votes (source: Voteview, bundled with floorwatch)."
+        )
+        render(
+            [{"table": k, "rows": v} for k, v in store.counts().items() if v],
+            Format.table,
+            title="What the store holds",
+        )
+        render(
+            find_switches(store),
+            Format.table,
+            columns=["name", "from_party", "to_party", "date_from", "date_to", "kind"],
+            title="Party switches found in the record",
+        )
+        for section in _DEMO_SECTIONS:
+            section(store, console)
+        console.print(
+            f"\nExplore further: floorwatch --db {path} switches --format json"
+        )
+
+
+#: Later layers append functions (store, console) -> None that print their part of the demo.
+_DEMO_SECTIONS: list = []

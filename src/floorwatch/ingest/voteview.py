@@ -141,23 +141,23 @@ class VoteviewResult:
     files: list[str] = field(default_factory=list)
 
 
-def _int_check(store: Store, table: str, column: str, file: Path) -> None:
-    fail_on_first(
-        store,
-        table,
-        f'"{column}" IS NULL OR TRY_CAST(trim("{column}") AS INTEGER) IS NULL',
-        file=file,
-        column=column,
-        problem="expected a whole number but got {value!r}",
-    )
+_MEMBER_TYPES = {"congress": "INTEGER", "icpsr": "INTEGER", "party_code": "INTEGER"}
+_ROLLCALL_TYPES = {"congress": "INTEGER", "rollnumber": "INTEGER", "date": "DATE"}
+_VOTE_TYPES = {"congress": "INTEGER", "rollnumber": "INTEGER", "icpsr": "INTEGER",
+               "cast_code": "DOUBLE"}
+
+
+def _not_null(store: Store, table: str, columns: tuple[str, ...], file: Path) -> None:
+    for c in columns:
+        fail_on_first(store, table, f'"{c}" IS NULL', file=file, column=c,
+                      problem="the value is missing")
 
 
 def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None:
     check_utf8(path)
-    cols = store.read_csv_text("_vv_m_raw", path)
+    cols = store.read_csv_typed("_vv_m_raw", path, _MEMBER_TYPES)
     require_columns(path, cols, _REQUIRED_MEMBERS)
-    for c in ("congress", "icpsr", "party_code"):
-        _int_check(store, "_vv_m_raw", c, path)
+    _not_null(store, "_vv_m_raw", ("congress", "icpsr", "party_code"), path)
     fail_on_first(
         store,
         "_vv_m_raw",
@@ -174,20 +174,17 @@ def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None
         column="bioname",
         problem="the member has no name",
     )
-    opt = {
-        c: f'"{c}"' if c in cols else "NULL"
-        for c in ("bioguide_id", "state_abbrev", "district_code", "born", "died")
-    }
+    opt = {c: f'"{c}"' if c in cols else "NULL" for c in ("bioguide_id", "state_abbrev",
+                                                            "district_code", "born", "died")}
     where = ""
     if congresses:
-        where = f"WHERE CAST(congress AS INTEGER) IN ({','.join(str(int(c)) for c in congresses)})"
+        where = f"WHERE congress IN ({','.join(str(int(c)) for c in congresses)})"
     store.execute(
         f"""CREATE OR REPLACE TEMP TABLE _vv_m AS
-        SELECT _line, CAST(congress AS INTEGER) AS congress, chamber,
-               CAST(icpsr AS INTEGER) AS icpsr, CAST(party_code AS INTEGER) AS party_code,
-               trim(bioname) AS bioname, nullif(trim({opt["bioguide_id"]}), '') AS bioguide_id,
-               {opt["state_abbrev"]} AS state_abbrev, {opt["district_code"]} AS district_code,
-               {opt["born"]} AS born, {opt["died"]} AS died
+        SELECT _line, congress, chamber, icpsr, party_code,
+               trim(bioname) AS bioname, nullif(trim({opt['bioguide_id']}), '') AS bioguide_id,
+               {opt['state_abbrev']} AS state_abbrev, {opt['district_code']} AS district_code,
+               {opt['born']} AS born, {opt['died']} AS died
         FROM _vv_m_raw {where}"""
     )
     dup = store.con.execute(
@@ -214,10 +211,9 @@ def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None
 
 def _load_rollcalls(store: Store, path: Path) -> None:
     check_utf8(path)
-    cols = store.read_csv_text("_vv_r_raw", path)
+    cols = store.read_csv_typed("_vv_r_raw", path, _ROLLCALL_TYPES)
     require_columns(path, cols, _REQUIRED_ROLLCALLS)
-    for c in ("congress", "rollnumber"):
-        _int_check(store, "_vv_r_raw", c, path)
+    _not_null(store, "_vv_r_raw", ("congress", "rollnumber", "date"), path)
     fail_on_first(
         store,
         "_vv_r_raw",
@@ -226,34 +222,18 @@ def _load_rollcalls(store: Store, path: Path) -> None:
         column="chamber",
         problem="expected House or Senate but got {value!r}",
     )
-    fail_on_first(
-        store,
-        "_vv_r_raw",
-        "date IS NULL OR TRY_CAST(date AS DATE) IS NULL",
-        file=path,
-        column="date",
-        problem="expected a date YYYY-MM-DD but got {value!r}",
-    )
     opt = {
         c: f'"{c}"' if c in cols else "NULL"
-        for c in (
-            "vote_desc",
-            "vote_question",
-            "bill_number",
-            "vote_result",
-            "yea_count",
-            "nay_count",
-            "dtl_desc",
-        )
+        for c in ("vote_desc", "vote_question", "bill_number", "vote_result", "yea_count",
+                  "nay_count", "dtl_desc")
     }
     store.execute(
         f"""CREATE OR REPLACE TEMP TABLE _vv_rollcalls AS
-        SELECT _line, CAST(congress AS INTEGER) AS congress, chamber,
-               CAST(rollnumber AS INTEGER) AS rollnumber, CAST(date AS DATE) AS date,
-               {opt["vote_desc"]} AS vote_desc, {opt["vote_question"]} AS vote_question,
-               {opt["bill_number"]} AS bill_number, {opt["vote_result"]} AS vote_result,
-               TRY_CAST({opt["yea_count"]} AS INTEGER) AS yea_count,
-               TRY_CAST({opt["nay_count"]} AS INTEGER) AS nay_count,
+        SELECT _line, congress, chamber, rollnumber, date,
+               {opt['vote_desc']} AS vote_desc, {opt['vote_question']} AS vote_question,
+               {opt['bill_number']} AS bill_number, {opt['vote_result']} AS vote_result,
+               TRY_CAST({opt['yea_count']} AS INTEGER) AS yea_count,
+               TRY_CAST({opt['nay_count']} AS INTEGER) AS nay_count,
                CASE chamber WHEN 'House' THEN 'us-house' ELSE 'us-senate' END AS org_id
         FROM _vv_r_raw"""
     )
@@ -271,65 +251,79 @@ def _load_rollcalls(store: Store, path: Path) -> None:
         )
 
 
+def _vote_fail(store: Store, path: Path, where: str, column: str, problem: str) -> None:
+    """Raise for the first vote row matching ``where`` (aliases: v = the votes file)."""
+    bad = store.con.execute(f"SELECT 1 FROM _vv_votes v WHERE {where} LIMIT 1").fetchall()
+    if not bad:
+        return
+    lines = store.csv_lines(path, _VOTE_TYPES, where)
+    raise InputError(problem, file=path, line=lines[0] if lines else None, column=column)
+
+
 def _load_votes(store: Store, path: Path, have_rollcalls: bool) -> None:
     check_utf8(path)
-    cols = store.read_csv_text("_vv_v_raw", path)
+    cols = store.read_csv_typed("_vv_v_raw", path, _VOTE_TYPES, line=False,
+                                nullstr=("", "N/A", "NA"))
     require_columns(path, cols, _REQUIRED_VOTES)
-    for c in ("congress", "rollnumber", "icpsr"):
-        _int_check(store, "_vv_v_raw", c, path)
-    fail_on_first(
-        store,
-        "_vv_v_raw",
-        "TRY_CAST(cast_code AS DOUBLE) IS NULL OR TRY_CAST(cast_code AS DOUBLE) NOT IN "
-        "(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)",
-        file=path,
-        column="cast_code",
-        problem="expected a Voteview cast code 0-9 but got {value!r}",
-    )
     store.execute(
-        """CREATE OR REPLACE TEMP TABLE _vv_votes AS
-        SELECT _line, CAST(congress AS INTEGER) AS congress, chamber,
-               CAST(rollnumber AS INTEGER) AS rollnumber, CAST(icpsr AS INTEGER) AS icpsr,
-               CAST(CAST(cast_code AS DOUBLE) AS SMALLINT) AS cast_code
-        FROM _vv_v_raw v WHERE chamber <> 'President' AND NOT EXISTS (
+        """DELETE FROM _vv_v_raw v WHERE v.chamber = 'President' OR EXISTS (
             SELECT 1 FROM _vv_m p WHERE p.chamber = 'President'
-            AND p.congress = CAST(v.congress AS INTEGER) AND p.icpsr = CAST(v.icpsr AS INTEGER))"""
+            AND p.congress = v.congress AND p.icpsr = v.icpsr)"""
     )
-    fail_on_first(
-        store,
-        "_vv_votes v",
+    store.execute("ALTER TABLE _vv_v_raw RENAME TO _vv_votes")
+    for c in ("congress", "rollnumber", "icpsr", "cast_code"):
+        _vote_fail(store, path, f"v.{c} IS NULL", c, "the value is missing")
+    _vote_fail(
+        store, path, "v.cast_code NOT IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)", "cast_code",
+        "expected a Voteview cast code 0-9",
+    )
+    _vote_fail(
+        store, path,
         "NOT EXISTS (SELECT 1 FROM _vv_members m WHERE m.congress = v.congress "
         "AND m.chamber = v.chamber AND m.icpsr = v.icpsr)",
-        file=path,
-        column="icpsr",
-        problem="unknown member: icpsr {value} is not in the members file for this Congress "
-        "and chamber",
-        value_sql="v.icpsr",
+        "icpsr", "unknown member: this icpsr is not in the members file for this Congress and "
+        "chamber",
     )
     if have_rollcalls:
-        fail_on_first(
-            store,
-            "_vv_votes v",
+        _vote_fail(
+            store, path,
             "NOT EXISTS (SELECT 1 FROM _vv_rollcalls r WHERE r.congress = v.congress "
             "AND r.chamber = v.chamber AND r.rollnumber = v.rollnumber)",
-            file=path,
-            column="rollnumber",
-            problem="unknown roll call {value}: it is not in the roll-calls file",
-            value_sql="v.rollnumber",
+            "rollnumber", "unknown roll call: it is not in the roll-calls file",
         )
     dup = store.con.execute(
-        """SELECT max(v._line), v.rollnumber, m.person_id FROM _vv_votes v
-        JOIN _vv_members m USING (congress, chamber, icpsr)
-        WHERE v.cast_code <> 0
-        GROUP BY v.congress, v.chamber, v.rollnumber, m.person_id HAVING count(*) > 1
-        ORDER BY 1 LIMIT 1"""
+        """SELECT congress, chamber, rollnumber, icpsr FROM _vv_votes
+        GROUP BY ALL HAVING count(*) > 1 LIMIT 1"""
     ).fetchall()
-    dup = dup[0] if dup else None
+    if not dup:  # one person under two ICPSR numbers (a switcher) voting twice on one roll
+        dup = store.con.execute(
+            """SELECT v.congress, v.chamber, v.rollnumber, min(v.icpsr) FROM _vv_votes v
+            JOIN (SELECT congress, chamber, icpsr, person_id FROM _vv_members
+                  WHERE person_id IN (SELECT person_id FROM _vv_members GROUP BY ALL
+                                      HAVING count(*) > 1)) m USING (congress, chamber, icpsr)
+            WHERE v.cast_code <> 0
+            GROUP BY v.congress, v.chamber, v.rollnumber, m.person_id HAVING count(*) > 1
+            LIMIT 1"""
+        ).fetchall()
     if dup:
+        c, ch, roll, icpsr = dup[0]
+        same = store.con.execute(
+            "SELECT icpsr FROM _vv_members WHERE congress = ? AND chamber = ? AND person_id = "
+            "(SELECT person_id FROM _vv_members WHERE congress = ? AND chamber = ? AND icpsr = ?)",
+            [c, ch, c, ch, icpsr],
+        ).fetchall()
+        icpsrs = ",".join(str(int(r[0])) for r in same) or str(int(icpsr))
+        lines = store.csv_lines(
+            path, _VOTE_TYPES,
+            f"v.congress = {int(c)} AND v.rollnumber = {int(roll)} AND v.icpsr IN ({icpsrs}) "
+            "AND v.cast_code <> 0",
+            limit=2,
+        )
+        line = lines[-1] if lines else None
         raise InputError(
-            f"duplicate vote: {dup[2]} already has a vote on roll call {dup[1]}",
+            f"duplicate vote: the member (icpsr {icpsr}) already has a vote on roll call {roll}",
             file=path,
-            line=int(dup[0]),
+            line=line,
             column="icpsr",
         )
 
@@ -509,14 +503,14 @@ def _write_rollcalls_and_votes(
     elif vpath:
         store.execute(
             """CREATE OR REPLACE TEMP TABLE _vv_ve AS
-            SELECT DISTINCT CASE chamber WHEN 'House' THEN 'us-house' ELSE 'us-senate' END
+            SELECT CASE chamber WHEN 'House' THEN 'us-house' ELSE 'us-senate' END
                    || '-' || congress || '-' || rollnumber AS id,
                    CASE chamber WHEN 'House' THEN 'us-house' ELSE 'us-senate' END AS org_id,
                    congress, rollnumber, CAST(NULL AS DATE) AS date, NULL AS vote_desc,
                    NULL AS vote_question, NULL AS bill_number, NULL AS vote_result,
                    CAST(NULL AS INTEGER) AS yea_count, CAST(NULL AS INTEGER) AS nay_count,
                    CAST(NULL AS INTEGER) AS _line
-            FROM _vv_votes"""
+            FROM (SELECT DISTINCT chamber, congress, rollnumber FROM _vv_votes)"""
         )
     else:
         return

@@ -192,18 +192,55 @@ class Store:
     def read_csv_text(self, name: str, path: str | os.PathLike[str]) -> list[str]:
         """Load a CSV file into temporary table ``name`` with every column as text.
 
-        Adds a first column ``_line``: the file line the row came from (the header is line 1).
-        Returns the file's column names. The caller validates and converts with SQL.
+        The header gives the column names; a first column ``_line`` is added: the file line
+        the row came from (the header is line 1). A ragged row or an unterminated quote raises
+        :class:`~floorwatch.errors.InputError` naming the line. Returns the column names.
         """
-        self.con.execute(f"DROP TABLE IF EXISTS {name}")
-        self.con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT (row_number() OVER () + 1)::INTEGER AS _line, * "
-            "FROM read_csv(?, header = true, all_varchar = true, auto_detect = true, "
-            "null_padding = false, strict_mode = true)",
-            [str(path)],
-        )
-        cols = [r[0] for r in self.con.execute(f"DESCRIBE {name}").fetchall()]
-        return [c for c in cols if c != "_line"]
+        return self.read_csv_typed(name, path, {}, line=True)
+
+    def read_csv_typed(
+        self,
+        name: str,
+        path: str | os.PathLike[str],
+        types: dict[str, str],
+        *,
+        line: bool = True,
+        nullstr: Sequence[str] = ("",),
+    ) -> list[str]:
+        """Load a CSV into temporary table ``name``, converting the columns named in ``types``.
+
+        Columns not in ``types`` stay text. A value that does not convert raises
+        :class:`~floorwatch.errors.InputError` naming the file, line, column and value. With
+        ``line=True`` a first column ``_line`` holds each row's file line (header = line 1).
+        Returns the column names from the header.
+        """
+        header = csv_header(path)
+        columns = {h: types.get(h, "VARCHAR") for h in header}
+        self.con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
+        line_col = "(row_number() OVER () + 1)::INTEGER AS _line, " if line else ""
+        try:
+            self.con.execute(
+                f"CREATE TEMP TABLE {name} AS SELECT {line_col}* FROM read_csv(?, "
+                "header = true, columns = ?, delim = ',', quote = '\"', escape = '\"', "
+                "auto_detect = false, strict_mode = true, null_padding = false, nullstr = ?)",
+                [str(path), columns, list(nullstr)],
+            ).fetchall()
+        except duckdb.Error as exc:
+            raise _csv_error(path, exc, len(header)) from None
+        return header
+
+    def csv_lines(
+        self, path: str | os.PathLike[str], types: dict[str, str], where: str, *, limit: int = 1
+    ) -> list[int]:
+        """File lines of the first rows of a CSV matching ``where`` (alias ``v``; re-reads)."""
+        self.read_csv_typed("_fw_lines", path, types, line=True)
+        try:
+            rows = self.con.execute(
+                f"SELECT _line FROM _fw_lines v WHERE {where} ORDER BY _line LIMIT {int(limit)}"
+            ).fetchall()
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS _fw_lines").fetchall()
+        return [int(r[0]) for r in rows]
 
     def drop_temp(self, *names: str) -> None:
         for name in names:
@@ -227,6 +264,64 @@ class Store:
 
     def __repr__(self) -> str:
         return f"<floorwatch.Store {self.path} schema={self.schema_version}>"
+
+
+def csv_header(path: str | os.PathLike[str]) -> list[str]:
+    """The column names in a CSV file's first line (checked: present, named, distinct)."""
+    import csv
+
+    from floorwatch.errors import InputError
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh), None)
+    if not header or not any(h.strip() for h in header):
+        raise InputError("the file has no header row", file=path, line=1)
+    header = [h.strip() for h in header]
+    seen: set[str] = set()
+    for h in header:
+        if not h:
+            raise InputError("a column in the header has no name", file=path, line=1)
+        if h in seen:
+            raise InputError(f"column {h!r} appears twice in the header", file=path, line=1)
+        seen.add(h)
+    return header
+
+
+_SQL_TYPE_WORDS = {
+    "INTEGER": "a whole number",
+    "BIGINT": "a whole number",
+    "SMALLINT": "a whole number",
+    "DOUBLE": "a number",
+    "DATE": "a date YYYY-MM-DD",
+    "BOOLEAN": "true or false",
+}
+
+
+def _csv_error(path: str | os.PathLike[str], exc: Exception, ncols: int) -> Exception:
+    import re
+
+    from floorwatch.errors import InputError
+
+    text = str(exc)
+    m = re.search(r"Line: (\d+)", text)
+    line = int(m.group(1)) if m else None
+    conv = re.search(
+        r'converting column "([^"]*)"\. Could not convert string "([^"]*)" to \'(\w+)\'', text
+    )
+    if conv:
+        col, value, typ = conv.groups()
+        what = _SQL_TYPE_WORDS.get(typ.upper(), typ)
+        return InputError(f"expected {what} but got {value!r}", file=path, line=line, column=col)
+    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if found:
+        problem = f"expected {found.group(1)} fields but found {found.group(2)}"
+    elif "unterminated quote" in text:
+        problem = "a quoted value is never closed (unterminated quote)"
+    elif "unicode" in text.lower() or "utf-8" in text.lower():
+        problem = "not valid UTF-8; save the file as UTF-8"
+    else:
+        problem = "cannot read the CSV: " + text.splitlines()[0]
+    return InputError(problem, file=path, line=line)
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
