@@ -15,8 +15,11 @@ from floorwatch.memberships import party_at, switches
 
 def _senate(shared_data, congress):
     d = shared_data / "voteview-senate"
-    return (d / f"S{congress}_members.csv", d / f"S{congress}_rollcalls.csv",
-            d / f"S{congress}_votes.csv")
+    return (
+        d / f"S{congress}_members.csv",
+        d / f"S{congress}_rollcalls.csv",
+        d / f"S{congress}_votes.csv",
+    )
 
 
 def _snapshot(store) -> dict[str, pd.DataFrame]:
@@ -111,20 +114,29 @@ def test_hsall_mid_congress_switches(tmp_store, shared_data):
     # Chronological direction, known from the record (not from ICPSR order).
     by_name = {r.name.split(",")[0]: r for r in found.itertuples()}
     assert (by_name["JEFFORDS"].from_party, by_name["JEFFORDS"].to_party) == (
-        "Republican Party", "Independent")
+        "Republican Party",
+        "Independent",
+    )
     assert (by_name["SPECTER"].from_party, by_name["SPECTER"].to_party) == (
-        "Republican Party", "Democratic Party")
+        "Republican Party",
+        "Democratic Party",
+    )
     assert (by_name["VAN DREW"].from_party, by_name["VAN DREW"].to_party) == (
-        "Democratic Party", "Republican Party")
+        "Democratic Party",
+        "Republican Party",
+    )
     goode = found[found.name.str.startswith("GOODE")].sort_values("date_to")
     assert list(zip(goode.from_party, goode.to_party, strict=True)) == [
-        ("Democratic Party", "Independent"), ("Independent", "Republican Party")]
+        ("Democratic Party", "Independent"),
+        ("Independent", "Republican Party"),
+    ]
 
 
 def test_house_107_goode_ordered_by_roll_calls(tmp_store, shared_data):
     d = shared_data / "voteview-hsall"
-    floorwatch.ingest_voteview(tmp_store, d / "HSall_members.csv", None, d / "H107_votes.csv",
-                               congresses={107})
+    floorwatch.ingest_voteview(
+        tmp_store, d / "HSall_members.csv", None, d / "H107_votes.csv", congresses={107}
+    )
     goode = switches(tmp_store, legislature="us-house")
     assert list(goode.name) == ["GOODE, Virgil H., Jr."]
     assert (goode.iloc[0].from_party, goode.iloc[0].to_party) == ("Independent", "Republican Party")
@@ -133,8 +145,7 @@ def test_house_107_goode_ordered_by_roll_calls(tmp_store, shared_data):
     president = members.query("congress == 107 and chamber == 'President'").icpsr
     n = int(((raw.cast_code != 0) & (raw.chamber == "House") & ~raw.icpsr.isin(president)).sum())
     assert n == 430325 - 990  # the President's position is recorded on each of the 990 rolls
-    assert tmp_store.scalar(
-        "SELECT count(*) FROM vote WHERE vote_event_id LIKE 'us-house-%'") == n
+    assert tmp_store.scalar("SELECT count(*) FROM vote WHERE vote_event_id LIKE 'us-house-%'") == n
 
 
 def test_reingest_is_idempotent(tmp_store, shared_data):
@@ -161,11 +172,14 @@ def test_newer_file_updates(tmp_store, shared_data, tmp_path):
     n = tmp_store.counts()
     floorwatch.ingest_voteview(tmp_store, members, newer, votes)
     assert tmp_store.counts() == n
-    assert tmp_store.scalar(
-        "SELECT motion_text FROM vote_event WHERE id = 'us-senate-107-1'") == "Corrected description"
+    assert (
+        tmp_store.scalar("SELECT motion_text FROM vote_event WHERE id = 'us-senate-107-1'")
+        == "Corrected description"
+    )
 
 
 # --- bad input ------------------------------------------------------------------------------
+
 
 def _write(path, text, encoding="utf-8"):
     path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
@@ -174,8 +188,8 @@ def _write(path, text, encoding="utf-8"):
 
 MEMBERS = (
     "congress,chamber,icpsr,state_abbrev,party_code,bioname,bioguide_id\n"
-    "107,Senate,1,VT,200,\"JEFFORDS, James\",J000072\n"
-    "107,Senate,2,PA,200,\"SPECTER, Arlen\",S000709\n"
+    '107,Senate,1,VT,200,"JEFFORDS, James",J000072\n'
+    '107,Senate,2,PA,200,"SPECTER, Arlen",S000709\n'
 )
 ROLLCALLS = (
     "congress,chamber,rollnumber,date,vote_question\n"
@@ -186,8 +200,11 @@ VOTES = "congress,chamber,rollnumber,icpsr,cast_code\n107,Senate,1,1,1\n107,Sena
 
 
 def _case(tmp_path, members=MEMBERS, rollcalls=ROLLCALLS, votes=VOTES):
-    return (_write(tmp_path / "m.csv", members), _write(tmp_path / "r.csv", rollcalls),
-            _write(tmp_path / "v.csv", votes))
+    return (
+        _write(tmp_path / "m.csv", members),
+        _write(tmp_path / "r.csv", rollcalls),
+        _write(tmp_path / "v.csv", votes),
+    )
 
 
 BAD_CASES = [
@@ -198,18 +215,54 @@ BAD_CASES = [
     ("votes", VOTES + "107,Senate,2,1,12\n", InputError, 4, "cast_code", "cast code"),
     ("votes", VOTES + "107,Senate,2,x1,1\n", InputError, 4, "icpsr", "whole number"),
     ("votes", VOTES + "107,Senate,2,1\n", InputError, 4, None, "expected 5 fields"),
-    ("votes", "congress,chamber,rollnumber,icpsr\n107,Senate,1,1\n", InputError, 1, None,
-     "missing column(s) cast_code"),
-    ("rollcalls", ROLLCALLS + "107,Senate,3,2001-02-30,On Passage\n", InputError, 4, "date",
-     "date"),
-    ("rollcalls", ROLLCALLS + "107,Senate,2,2001-01-25,On Passage\n", InputError, 4,
-     "rollnumber", "duplicate roll call"),
-    ("members", MEMBERS + "107,Senate,2,PA,100,\"SPECTER, Arlen\",S000709\n", InputError, 4,
-     "icpsr", "duplicate member"),
-    ("members", MEMBERS + "107,Senat,3,NY,100,\"CLINTON, Hillary\",C001041\n", InputError, 4,
-     "chamber", "expected House, Senate or President"),
-    ("members", MEMBERS + "107,Senate,3,NY,100,\"unterminated\n", InputError, 4, None,
-     "unterminated quote"),
+    (
+        "votes",
+        "congress,chamber,rollnumber,icpsr\n107,Senate,1,1\n",
+        InputError,
+        1,
+        None,
+        "missing column(s) cast_code",
+    ),
+    (
+        "rollcalls",
+        ROLLCALLS + "107,Senate,3,2001-02-30,On Passage\n",
+        InputError,
+        4,
+        "date",
+        "date",
+    ),
+    (
+        "rollcalls",
+        ROLLCALLS + "107,Senate,2,2001-01-25,On Passage\n",
+        InputError,
+        4,
+        "rollnumber",
+        "duplicate roll call",
+    ),
+    (
+        "members",
+        MEMBERS + '107,Senate,2,PA,100,"SPECTER, Arlen",S000709\n',
+        InputError,
+        4,
+        "icpsr",
+        "duplicate member",
+    ),
+    (
+        "members",
+        MEMBERS + '107,Senat,3,NY,100,"CLINTON, Hillary",C001041\n',
+        InputError,
+        4,
+        "chamber",
+        "expected House, Senate or President",
+    ),
+    (
+        "members",
+        MEMBERS + '107,Senate,3,NY,100,"unterminated\n',
+        InputError,
+        4,
+        None,
+        "unterminated quote",
+    ),
 ]
 
 
@@ -255,7 +308,8 @@ def test_unicode_names_survive(tmp_store, tmp_path):
     _write(m, MEMBERS + '107,Senate,3,PR,100,"MARTÍNEZ, Matthew",M000184\n')
     floorwatch.ingest_voteview(tmp_store, m, r, v)
     assert tmp_store.scalar("SELECT name FROM person WHERE id = 'bioguide-M000184'") == (
-        "MARTÍNEZ, Matthew")
+        "MARTÍNEZ, Matthew"
+    )
 
 
 def test_s116_float_cast_codes(tmp_store, shared_data, tmp_path):
@@ -266,5 +320,6 @@ def test_s116_float_cast_codes(tmp_store, shared_data, tmp_path):
     result = floorwatch.ingest_voteview(tmp_store, *(tmp_path / f.name for f in files))
     raw = pd.read_csv(files[2])
     assert result.votes == int((raw.cast_code != 0).sum()) - int(
-        raw.icpsr.isin(pd.read_csv(files[0]).query("chamber == 'President'").icpsr).sum())
+        raw.icpsr.isin(pd.read_csv(files[0]).query("chamber == 'President'").icpsr).sum()
+    )
     assert switches(tmp_store).empty

@@ -83,9 +83,7 @@ def demo() -> None:
         )
         for section in _DEMO_SECTIONS:
             section(store, console)
-        console.print(
-            f"\nExplore further: floorwatch --db {path} switches --format json"
-        )
+        console.print(f"\nExplore further: floorwatch --db {path} switches --format json")
 
 
 #: Later layers append functions (store, console) -> None that print their part of the demo.

@@ -75,7 +75,9 @@ def render(
             if records
             else (list(data.columns) if isinstance(data, pd.DataFrame) else [])
         )
-    console = console or Console(soft_wrap=True)
+    if console is None:
+        probe = Console()
+        console = Console(soft_wrap=True, width=None if probe.is_terminal else 240)
     if fmt is Format.json:
         text = json.dumps(records, ensure_ascii=False, indent=2, default=str)
         print(text)

@@ -143,14 +143,19 @@ class VoteviewResult:
 
 _MEMBER_TYPES = {"congress": "INTEGER", "icpsr": "INTEGER", "party_code": "INTEGER"}
 _ROLLCALL_TYPES = {"congress": "INTEGER", "rollnumber": "INTEGER", "date": "DATE"}
-_VOTE_TYPES = {"congress": "INTEGER", "rollnumber": "INTEGER", "icpsr": "INTEGER",
-               "cast_code": "DOUBLE"}
+_VOTE_TYPES = {
+    "congress": "INTEGER",
+    "rollnumber": "INTEGER",
+    "icpsr": "INTEGER",
+    "cast_code": "DOUBLE",
+}
 
 
 def _not_null(store: Store, table: str, columns: tuple[str, ...], file: Path) -> None:
     for c in columns:
-        fail_on_first(store, table, f'"{c}" IS NULL', file=file, column=c,
-                      problem="the value is missing")
+        fail_on_first(
+            store, table, f'"{c}" IS NULL', file=file, column=c, problem="the value is missing"
+        )
 
 
 def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None:
@@ -174,17 +179,19 @@ def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None
         column="bioname",
         problem="the member has no name",
     )
-    opt = {c: f'"{c}"' if c in cols else "NULL" for c in ("bioguide_id", "state_abbrev",
-                                                            "district_code", "born", "died")}
+    opt = {
+        c: f'"{c}"' if c in cols else "NULL"
+        for c in ("bioguide_id", "state_abbrev", "district_code", "born", "died")
+    }
     where = ""
     if congresses:
         where = f"WHERE congress IN ({','.join(str(int(c)) for c in congresses)})"
     store.execute(
         f"""CREATE OR REPLACE TEMP TABLE _vv_m AS
         SELECT _line, congress, chamber, icpsr, party_code,
-               trim(bioname) AS bioname, nullif(trim({opt['bioguide_id']}), '') AS bioguide_id,
-               {opt['state_abbrev']} AS state_abbrev, {opt['district_code']} AS district_code,
-               {opt['born']} AS born, {opt['died']} AS died
+               trim(bioname) AS bioname, nullif(trim({opt["bioguide_id"]}), '') AS bioguide_id,
+               {opt["state_abbrev"]} AS state_abbrev, {opt["district_code"]} AS district_code,
+               {opt["born"]} AS born, {opt["died"]} AS died
         FROM _vv_m_raw {where}"""
     )
     dup = store.con.execute(
@@ -224,16 +231,23 @@ def _load_rollcalls(store: Store, path: Path) -> None:
     )
     opt = {
         c: f'"{c}"' if c in cols else "NULL"
-        for c in ("vote_desc", "vote_question", "bill_number", "vote_result", "yea_count",
-                  "nay_count", "dtl_desc")
+        for c in (
+            "vote_desc",
+            "vote_question",
+            "bill_number",
+            "vote_result",
+            "yea_count",
+            "nay_count",
+            "dtl_desc",
+        )
     }
     store.execute(
         f"""CREATE OR REPLACE TEMP TABLE _vv_rollcalls AS
         SELECT _line, congress, chamber, rollnumber, date,
-               {opt['vote_desc']} AS vote_desc, {opt['vote_question']} AS vote_question,
-               {opt['bill_number']} AS bill_number, {opt['vote_result']} AS vote_result,
-               TRY_CAST({opt['yea_count']} AS INTEGER) AS yea_count,
-               TRY_CAST({opt['nay_count']} AS INTEGER) AS nay_count,
+               {opt["vote_desc"]} AS vote_desc, {opt["vote_question"]} AS vote_question,
+               {opt["bill_number"]} AS bill_number, {opt["vote_result"]} AS vote_result,
+               TRY_CAST({opt["yea_count"]} AS INTEGER) AS yea_count,
+               TRY_CAST({opt["nay_count"]} AS INTEGER) AS nay_count,
                CASE chamber WHEN 'House' THEN 'us-house' ELSE 'us-senate' END AS org_id
         FROM _vv_r_raw"""
     )
@@ -262,8 +276,9 @@ def _vote_fail(store: Store, path: Path, where: str, column: str, problem: str) 
 
 def _load_votes(store: Store, path: Path, have_rollcalls: bool) -> None:
     check_utf8(path)
-    cols = store.read_csv_typed("_vv_v_raw", path, _VOTE_TYPES, line=False,
-                                nullstr=("", "N/A", "NA"))
+    cols = store.read_csv_typed(
+        "_vv_v_raw", path, _VOTE_TYPES, line=False, nullstr=("", "N/A", "NA")
+    )
     require_columns(path, cols, _REQUIRED_VOTES)
     store.execute(
         """DELETE FROM _vv_v_raw v WHERE v.chamber = 'President' OR EXISTS (
@@ -274,22 +289,28 @@ def _load_votes(store: Store, path: Path, have_rollcalls: bool) -> None:
     for c in ("congress", "rollnumber", "icpsr", "cast_code"):
         _vote_fail(store, path, f"v.{c} IS NULL", c, "the value is missing")
     _vote_fail(
-        store, path, "v.cast_code NOT IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)", "cast_code",
+        store,
+        path,
+        "v.cast_code NOT IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)",
+        "cast_code",
         "expected a Voteview cast code 0-9",
     )
     _vote_fail(
-        store, path,
+        store,
+        path,
         "NOT EXISTS (SELECT 1 FROM _vv_members m WHERE m.congress = v.congress "
         "AND m.chamber = v.chamber AND m.icpsr = v.icpsr)",
-        "icpsr", "unknown member: this icpsr is not in the members file for this Congress and "
-        "chamber",
+        "icpsr",
+        "unknown member: this icpsr is not in the members file for this Congress and chamber",
     )
     if have_rollcalls:
         _vote_fail(
-            store, path,
+            store,
+            path,
             "NOT EXISTS (SELECT 1 FROM _vv_rollcalls r WHERE r.congress = v.congress "
             "AND r.chamber = v.chamber AND r.rollnumber = v.rollnumber)",
-            "rollnumber", "unknown roll call: it is not in the roll-calls file",
+            "rollnumber",
+            "unknown roll call: it is not in the roll-calls file",
         )
     dup = store.con.execute(
         """SELECT congress, chamber, rollnumber, icpsr FROM _vv_votes
@@ -314,7 +335,8 @@ def _load_votes(store: Store, path: Path, have_rollcalls: bool) -> None:
         ).fetchall()
         icpsrs = ",".join(str(int(r[0])) for r in same) or str(int(icpsr))
         lines = store.csv_lines(
-            path, _VOTE_TYPES,
+            path,
+            _VOTE_TYPES,
             f"v.congress = {int(c)} AND v.rollnumber = {int(roll)} AND v.icpsr IN ({icpsrs}) "
             "AND v.cast_code <> 0",
             limit=2,

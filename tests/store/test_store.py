@@ -1,0 +1,76 @@
+"""The DuckDB store: migrations, read-only opening, transactions."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+import floorwatch
+from floorwatch.errors import StoreError
+from floorwatch.settings import resolve_db_path
+from floorwatch.store import SCHEMA_VERSION, TABLES
+
+
+def test_new_store_has_every_table_at_the_current_version(tmp_path):
+    store = floorwatch.open(tmp_path / "a.duckdb")
+    assert store.schema_version == SCHEMA_VERSION
+    counts = store.counts()
+    assert list(counts)[: len(TABLES)] == list(TABLES)
+    assert set(counts.values()) == {0}
+
+
+def test_migrations_apply_once(tmp_path):
+    path = tmp_path / "a.duckdb"
+    floorwatch.open(path).close()
+    store = floorwatch.open(path)
+    rows = store.query("SELECT version FROM schema_version ORDER BY version")
+    assert list(rows.version) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "a.duckdb"
+    floorwatch.open(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schema_version VALUES (999, 'from the future', now())")
+    con.close()
+    with pytest.raises(StoreError, match="newer than this floorwatch"):
+        floorwatch.open(path)
+
+
+def test_read_only_store_must_exist_and_refuses_writes(tmp_path):
+    with pytest.raises(StoreError, match="no store there"):
+        floorwatch.open(tmp_path / "missing.duckdb", read_only=True)
+    floorwatch.open(tmp_path / "a.duckdb").close()
+    ro = floorwatch.open(tmp_path / "a.duckdb", read_only=True)
+    with pytest.raises(StoreError, match="read-only"), ro.transaction():
+        pass
+
+
+def test_transaction_rolls_back_on_error(tmp_store):
+    with pytest.raises(RuntimeError), tmp_store.transaction():
+        tmp_store.execute("INSERT INTO person (id, name) VALUES ('p1', 'Ayesha Gulalai')")
+        raise RuntimeError("boom")
+    assert tmp_store.scalar("SELECT count(*) FROM person") == 0
+
+
+def test_unicode_round_trip(tmp_store):
+    with tmp_store.transaction():
+        tmp_store.execute("INSERT INTO person (id, name) VALUES (?, ?)", ["p1", "عمران خان"])
+        tmp_store.execute("INSERT INTO person (id, name) VALUES (?, ?)", ["p2", "João Câmara"])
+    assert tmp_store.records("SELECT name FROM person ORDER BY id") == [
+        {"name": "عمران خان"},
+        {"name": "João Câmara"},
+    ]
+
+
+def test_db_path_resolution(monkeypatch, tmp_path):
+    monkeypatch.delenv("FLOORWATCH_DB", raising=False)
+    assert str(resolve_db_path()) == "floorwatch.duckdb"
+    monkeypatch.setenv("FLOORWATCH_DB", str(tmp_path / "env.duckdb"))
+    assert resolve_db_path() == tmp_path / "env.duckdb"
+    assert resolve_db_path(tmp_path / "cli.duckdb") == tmp_path / "cli.duckdb"
+
+
+def test_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        floorwatch.open(tmp_path / "no" / "such" / "dir" / "a.duckdb")
