@@ -212,9 +212,61 @@ CREATE TABLE ingest_log (
 );
 """
 
+#: The claims ledger (``floorwatch.claims``): claims about defections, the people they name,
+#: and their resolution against the membership history. Vocabularies: ``claim.predicts`` in
+#: ``floorwatch.claims.PREDICTS``, ``stance`` in ``STANCES``, ``source_kind`` in
+#: ``SOURCE_KINDS``, ``claim_resolution.status`` in ``STATUSES``.
+_CLAIMS = """
+CREATE TABLE claim (
+    id VARCHAR PRIMARY KEY,
+    made_on DATE NOT NULL,
+    deadline DATE NOT NULL,
+    deadline_given BOOLEAN NOT NULL,
+    predicts VARCHAR NOT NULL,
+    organization_id VARCHAR,
+    stance VARCHAR NOT NULL,
+    count_min INTEGER,
+    count_max INTEGER,
+    count_of VARCHAR,
+    probability DOUBLE,
+    wording VARCHAR,
+    outlet VARCHAR,
+    speaker VARCHAR,
+    source_kind VARCHAR,
+    link VARCHAR,
+    quote VARCHAR,
+    note VARCHAR,
+    source VARCHAR
+);
+CREATE TABLE claim_subject (
+    claim_id VARCHAR NOT NULL,
+    person_id VARCHAR NOT NULL,
+    reference VARCHAR,
+    PRIMARY KEY (claim_id, person_id)
+);
+CREATE TABLE claim_resolution (
+    claim_id VARCHAR PRIMARY KEY,
+    status VARCHAR NOT NULL,
+    resolved_on DATE,
+    event_date DATE,
+    auto_status VARCHAR,
+    auto_resolved_on DATE,
+    auto_event_date DATE,
+    evidence_person_id VARCHAR,
+    evidence_membership_id VARCHAR,
+    matched INTEGER,
+    as_of DATE,
+    manual BOOLEAN NOT NULL DEFAULT FALSE,
+    note VARCHAR,
+    resolved_by VARCHAR,
+    overridden_at TIMESTAMP
+);
+"""
+
 #: (version, description, SQL). Append only: never edit a migration that has shipped.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial Popolo-aligned schema", _INITIAL),
+    (2, "claims ledger: claim, claim_subject, claim_resolution", _CLAIMS),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
