@@ -1,0 +1,291 @@
+"""Attendance per member: from attendance records (sittings, meetings) or from roll calls.
+
+Two bases, never mixed in one rate:
+
+``"events"``
+    Explicit attendance records (``attendance`` rows on ``event`` s such as plenary sittings or
+    party meetings). ``present`` is attended; ``absent`` is missed; ``leave`` and ``excused``
+    are known absences and ``suspended`` a barred member: all three are reported apart and
+    left out of the rate. An eligible member with no record for an event is counted missed.
+``"votes"``
+    Roll calls, as GovTrack's *missed votes* and Public Whip's *attendance* ("divisions voted
+    in / divisions possible while a member"). A member attended a division when they voted
+    yes, no, abstain, present or both ways, or were a teller. Not voting, absent, paired and
+    Voteview's *announced* votes (cast codes 2-5: not cast on the floor) are missed, unless an
+    attendance record shows leave, excused or suspended that day.
+
+Eligibility: a member is eligible for an event or roll call when they have a record for it, or
+when a membership of the body covers its date (seat dates from the memberships; a party
+meeting's members are the party's members). Undated records count only through their own rows.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+
+from floorwatch.errors import InputError
+from floorwatch.memberships import PARTY_SPELLS_SQL
+from floorwatch.metrics._filters import (
+    DEFAULT_WINDOW,
+    Scope,
+    Window,
+    bind,
+    resolve_scope,
+    run,
+)
+from floorwatch.metrics._rollcalls import attended_sql, ballot_ctes, within
+from floorwatch.metrics._windows import window_conditions
+from floorwatch.store import Store
+
+__all__ = ["ATTENDANCE_COLUMNS", "attendance"]
+
+#: The columns :func:`attendance` returns, in order.
+ATTENDANCE_COLUMNS = (
+    "person_id",
+    "name",
+    "party_id",
+    "party",
+    "possible",
+    "attended",
+    "missed",
+    "excused",
+    "suspended",
+    "rate",
+    "crucial_rate",
+    "current_streak",
+    "longest_streak",
+    "window_possible",
+    "window_rate",
+    "previous_rate",
+    "window_change",
+)
+
+#: Event classifications that are not sittings or meetings and never count.
+_NOT_SITTINGS = "('legislative period', 'election')"
+
+
+def _rollcall_records(scope: Scope) -> str:
+    """CTEs ending in ``rec``: one row per eligible person per roll call."""
+    return f"""{ballot_ctes(scope, eligible=True)},
+rec AS (
+    SELECT b.vote_event_id AS item_id, b.person_id, b.party_id, b.start_date AS d,
+           b.seq AS ord, b.crucial,
+           CASE WHEN {attended_sql("b")} = 1 THEN 'attended'
+                WHEN k.known_absence IS NOT NULL THEN k.known_absence
+                ELSE 'missed' END AS status
+    FROM ballot b
+    LEFT JOIN known k ON k.vote_event_id = b.vote_event_id AND k.person_id = b.person_id
+    WHERE {scope.party_filter("b.party_id")}
+)"""
+
+
+def _event_records(scope: Scope, classifications: tuple[str, ...] | None) -> str:
+    """CTEs ending in ``rec``: one row per eligible person per sitting or meeting."""
+    cls = ""
+    if classifications:
+        names = ", ".join(f"$cls_{i}" for i in range(len(classifications)))
+        cls = f" AND e.classification IN ({names})"
+    return f"""ev AS (
+    SELECT e.id, e.organization_id, e.start_date, e.crucial
+    FROM event e
+    WHERE e.classification NOT IN {_NOT_SITTINGS} AND {scope.event_filter("e")}{cls}
+),
+arow AS (
+    SELECT a.event_id, a.person_id, a.status FROM attendance a JOIN ev ON ev.id = a.event_id
+),
+spells AS ({PARTY_SPELLS_SQL}),
+elig AS (
+    SELECT event_id, person_id FROM arow
+    UNION
+    SELECT ev.id, m.person_id FROM ev JOIN membership m ON m.organization_id = ev.organization_id
+    WHERE {within("ev.start_date", "m")}
+    UNION
+    SELECT ev.id, s.person_id FROM ev JOIN spells s ON s.party_id = ev.organization_id
+    WHERE {within("ev.start_date", "s")}
+),
+party_pick AS (
+    SELECT event_id, person_id, party_id FROM (
+        SELECT el.event_id, el.person_id, s.party_id,
+               row_number() OVER (
+                   PARTITION BY el.event_id, el.person_id
+                   ORDER BY CASE WHEN s.party_id = ev.organization_id THEN 0
+                                 WHEN s.legislature_id = '' THEN 2 ELSE 1 END,
+                            s.start_date DESC NULLS LAST, s.party_id) AS rn
+        FROM elig el JOIN ev ON ev.id = el.event_id
+        JOIN spells s ON s.person_id = el.person_id
+        WHERE (s.legislature_id = ev.organization_id OR s.legislature_id = ''
+               OR s.party_id = ev.organization_id)
+          AND (ev.start_date IS NULL OR {within("ev.start_date", "s")})
+    ) x WHERE rn = 1
+),
+rec AS (
+    SELECT el.event_id AS item_id, el.person_id, pp.party_id, ev.start_date AS d,
+           CAST(NULL AS INTEGER) AS ord, ev.crucial,
+           CASE a.status WHEN 'present' THEN 'attended' WHEN 'leave' THEN 'excused'
+                WHEN 'excused' THEN 'excused' WHEN 'suspended' THEN 'suspended'
+                ELSE 'missed' END AS status
+    FROM elig el JOIN ev ON ev.id = el.event_id
+    LEFT JOIN arow a ON a.event_id = el.event_id AND a.person_id = el.person_id
+    LEFT JOIN party_pick pp ON pp.event_id = el.event_id AND pp.person_id = el.person_id
+    WHERE {scope.party_filter("pp.party_id")}
+)"""
+
+
+def _summary(cur: str, prev: str) -> str:
+    """CTEs and the final SELECT over ``rec`` (item_id, person_id, party_id, d, ord, crucial,
+    status)."""
+    return f""",
+r AS (
+    SELECT rec.*, CASE WHEN status = 'attended' THEN 1 ELSE 0 END AS att,
+           CASE WHEN status IN ('attended', 'missed') THEN 1 ELSE 0 END AS pos
+    FROM rec
+),
+totals AS (
+    SELECT person_id, sum(pos) AS possible, sum(att) AS attended,
+           sum(pos) - sum(att) AS missed,
+           sum(CASE WHEN status = 'excused' THEN 1 ELSE 0 END) AS excused,
+           sum(CASE WHEN status = 'suspended' THEN 1 ELSE 0 END) AS suspended,
+           sum(CASE WHEN pos = 1 THEN crucial ELSE 0 END) AS crucial_possible,
+           sum(CASE WHEN att = 1 THEN crucial ELSE 0 END) AS crucial_attended
+    FROM r GROUP BY person_id
+),
+ordered AS (
+    SELECT person_id, att, d,
+           row_number() OVER (PARTITION BY person_id
+                              ORDER BY d ASC NULLS FIRST, ord, item_id) AS rn,
+           row_number() OVER (PARTITION BY person_id, att
+                              ORDER BY d ASC NULLS FIRST, ord, item_id) AS rn_att,
+           row_number() OVER (PARTITION BY person_id
+                              ORDER BY d DESC NULLS LAST, ord DESC, item_id DESC) AS rn_desc
+    FROM r WHERE pos = 1
+),
+runs AS (
+    SELECT person_id, count(*) AS len, min(rn_desc) AS tail
+    FROM ordered WHERE att = 0 GROUP BY person_id, rn - rn_att
+),
+streaks AS (
+    SELECT person_id, max(len) AS longest_streak,
+           max(CASE WHEN tail = 1 THEN len ELSE 0 END) AS current_streak
+    FROM runs GROUP BY person_id
+),
+win AS (
+    SELECT person_id,
+           sum(CASE WHEN {cur} THEN 1 ELSE 0 END) AS w_pos,
+           sum(CASE WHEN {cur} THEN att ELSE 0 END) AS w_att,
+           sum(CASE WHEN {prev} THEN 1 ELSE 0 END) AS p_pos,
+           sum(CASE WHEN {prev} THEN att ELSE 0 END) AS p_att
+    FROM ordered GROUP BY person_id
+),
+last_party AS (
+    SELECT person_id, party_id FROM (
+        SELECT person_id, party_id,
+               row_number() OVER (PARTITION BY person_id
+                                  ORDER BY d DESC NULLS LAST, ord DESC, item_id DESC) AS k
+        FROM r WHERE party_id IS NOT NULL
+    ) x WHERE k = 1
+),
+out AS (
+    SELECT t.person_id, coalesce(p.name, t.person_id) AS name, lp.party_id,
+           coalesce(o.name, lp.party_id) AS party,
+           CAST(t.possible AS BIGINT) AS possible, CAST(t.attended AS BIGINT) AS attended,
+           CAST(t.missed AS BIGINT) AS missed, CAST(t.excused AS BIGINT) AS excused,
+           CAST(t.suspended AS BIGINT) AS suspended,
+           CASE WHEN t.possible > 0 THEN t.attended * 1.0 / t.possible END AS rate,
+           CASE WHEN t.crucial_possible > 0
+                THEN t.crucial_attended * 1.0 / t.crucial_possible END AS crucial_rate,
+           CAST(coalesce(s.current_streak, 0) AS BIGINT) AS current_streak,
+           CAST(coalesce(s.longest_streak, 0) AS BIGINT) AS longest_streak,
+           CAST(coalesce(w.w_pos, 0) AS BIGINT) AS window_possible,
+           CASE WHEN w.w_pos > 0 THEN w.w_att * 1.0 / w.w_pos END AS window_rate,
+           CASE WHEN w.p_pos > 0 THEN w.p_att * 1.0 / w.p_pos END AS previous_rate
+    FROM totals t
+    LEFT JOIN person p ON p.id = t.person_id
+    LEFT JOIN last_party lp ON lp.person_id = t.person_id
+    LEFT JOIN organization o ON o.id = lp.party_id
+    LEFT JOIN streaks s ON s.person_id = t.person_id
+    LEFT JOIN win w ON w.person_id = t.person_id
+)
+SELECT out.*, window_rate - previous_rate AS window_change FROM out
+ORDER BY rate ASC NULLS LAST, name, person_id"""
+
+
+def _has_attendance(store: Store, scope: Scope) -> bool:
+    sql = (
+        "SELECT count(*) FROM attendance a JOIN event e ON e.id = a.event_id "
+        f"WHERE e.classification NOT IN {_NOT_SITTINGS} AND {scope.event_filter('e')}"
+    )
+    return bool(store.scalar(sql, bind(sql, scope.params())))
+
+
+def attendance(
+    store: Store,
+    *,
+    date_from: object = None,
+    date_to: object = None,
+    as_of: object = None,
+    legislature: str | None = None,
+    party: str | list[str] | None = None,
+    basis: Literal["events", "votes"] | None = None,
+    classification: str | list[str] | None = None,
+    window: Window = DEFAULT_WINDOW,
+) -> pd.DataFrame:
+    """Attendance per member, worst first.
+
+    Parameters
+    ----------
+    store:
+        An open store.
+    date_from, date_to, as_of, legislature, party:
+        The shared filters (see :mod:`floorwatch.metrics._filters`): ``as_of`` uses only
+        records dated on or before that day.
+    basis:
+        ``"events"`` (attendance records) or ``"votes"`` (roll calls). By default, events when
+        the store holds attendance records in scope, else votes.
+    classification:
+        With ``basis="events"``, only events of these classifications (e.g. ``"plenary
+        sitting"``, ``"party meeting"``).
+    window:
+        The rolling window: a number of the member's latest eligible records, or a
+        :class:`datetime.timedelta` ending on the reference day (default 90 days).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per member, columns :data:`ATTENDANCE_COLUMNS`: ``possible`` eligible records
+        less known absences, ``attended``, ``missed``, ``excused`` (leave or excused),
+        ``suspended``, ``rate`` = attended / possible, ``crucial_rate`` (records weighted by
+        their ``crucial`` weight; NULL when none is crucial), ``current_streak`` and
+        ``longest_streak`` (consecutive missed records; known absences neither break nor
+        extend a streak), ``window_possible``, ``window_rate``, ``previous_rate`` (the window
+        before) and ``window_change`` = window_rate - previous_rate. ``party`` is the party at
+        the member's latest record.
+    """
+    scope = resolve_scope(
+        store,
+        date_from=date_from,
+        date_to=date_to,
+        as_of=as_of,
+        legislature=legislature,
+        party=party,
+    )
+    if basis is None:
+        basis = "events" if _has_attendance(store, scope) else "votes"
+    if basis not in ("events", "votes"):
+        raise InputError(f"basis: expected 'events' or 'votes' but got {basis!r}")
+    params = scope.params()
+    if basis == "votes":
+        head = _rollcall_records(scope)
+        cur, prev, wp = window_conditions(store, scope, window, table="vote_event")
+    else:
+        cls = (classification,) if isinstance(classification, str) else classification
+        cls = tuple(cls) if cls else None
+        head = _event_records(scope, cls)
+        for i, c in enumerate(cls or ()):
+            params[f"cls_{i}"] = c
+        cur, prev, wp = window_conditions(store, scope, window, table="event")
+    params.update(wp)
+    sql = "WITH " + head + _summary(cur, prev)
+    frame = run(store, sql, params)
+    return frame[list(ATTENDANCE_COLUMNS)]
