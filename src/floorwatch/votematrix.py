@@ -15,7 +15,7 @@ import pandas as pd
 from floorwatch.errors import NotFoundError
 from floorwatch.store import Store
 
-__all__ = ["VoteMatrix", "default_period", "legislatures", "vote_matrix"]
+__all__ = ["VoteMatrix", "default_period", "legislatures", "resolve_legislature", "vote_matrix"]
 
 
 @dataclass
@@ -58,7 +58,7 @@ def legislatures(store: Store) -> pd.DataFrame:
     )
 
 
-def _resolve_legislature(store: Store, legislature: str | None) -> str:
+def resolve_legislature(store: Store, legislature: str | None) -> str:
     known = legislatures(store)
     if known.empty:
         raise NotFoundError("the store holds no roll calls; ingest votes first")
@@ -112,7 +112,7 @@ def vote_matrix(
     """
     as_of = _date(as_of)
     date_from = _date(date_from)
-    legislature = _resolve_legislature(store, legislature)
+    legislature = resolve_legislature(store, legislature)
     if period is None:
         period = default_period(store, legislature, as_of)
     where = ["ve.organization_id = ?"]

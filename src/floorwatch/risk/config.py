@@ -1,0 +1,205 @@
+"""The risk model's settings: signal weights, level thresholds, windows and custom rules.
+
+Defaults are documented in ``docs/risk.md``; a user overrides any of them in a TOML file::
+
+    red_threshold = 0.85
+    max_red_share = 0.05
+
+    [weights]
+    moderation = 0.3
+    absence = 0.1
+
+    [[rules]]
+    name = "absent from crucial meetings"
+    signal = "crucial_absence"
+    op = ">="
+    value = 0.5
+    level = "red"
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from floorwatch.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "LEVELS",
+    "SIGNALS",
+    "RiskConfig",
+    "Rule",
+    "load_config",
+]
+
+#: Levels, from lowest to highest.
+LEVELS = ("green", "amber", "red")
+
+#: Signal name -> what it measures. Higher always means more at risk.
+SIGNALS = {
+    "disloyalty": "share of votes against the party majority this term (1 - Voteview loyalty)",
+    "recent_disloyalty": "share of votes against the party majority in the recent window",
+    "loyalty_drop": "recent disloyalty minus term disloyalty (Nokken & Poole: votes shift "
+    "before a switch)",
+    "other_agreement": "agreement with the other side (the largest other party, or --against)",
+    "agreement_rise": "agreement with the other side in the recent window minus the window before",
+    "moderation": "ideal point's distance from the own party's median towards the other "
+    "side, in party standard deviations (Shor: members too moderate for their party switch)",
+    "drift": "recent-window ideal point minus term ideal point, towards the other side",
+    "absence": "share of roll calls missed in the recent window (GovTrack's missed votes)",
+    "crucial_absence": "share of crucial sittings and party meetings missed (weighted by "
+    "crucial), where attendance is recorded",
+    "absence_streak": "current run of consecutive missed events",
+    "violations": "votes against the party's whip direction this term",
+    "claims": "published claims, made on or before the date, that the member will leave or "
+    "join another group",
+}
+
+#: Default weights, from the research (see docs/risk.md). They need not sum to 1: the score is
+#: the weighted mean of the signals that have data.
+DEFAULT_WEIGHTS = {
+    "moderation": 0.25,
+    "disloyalty": 0.20,
+    "loyalty_drop": 0.10,
+    "recent_disloyalty": 0.10,
+    "other_agreement": 0.15,
+    "agreement_rise": 0.05,
+    "drift": 0.05,
+    "absence": 0.03,
+    "crucial_absence": 0.03,
+    "absence_streak": 0.02,
+    "violations": 0.05,
+    "claims": 0.05,
+}
+
+_OPS = {">=", ">", "<=", "<", "=="}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A user rule: when ``signal op value`` holds, the member is at least at ``level``."""
+
+    name: str
+    signal: str
+    op: str
+    value: float
+    level: str = "red"
+
+    def holds(self, x: float | None) -> bool:
+        if x is None or x != x:  # missing or NaN
+            return False
+        return {
+            ">=": x >= self.value,
+            ">": x > self.value,
+            "<=": x <= self.value,
+            "<": x < self.value,
+            "==": x == self.value,
+        }[self.op]
+
+
+@dataclass(frozen=True)
+class RiskConfig:
+    """Settings of the default risk model.
+
+    Attributes
+    ----------
+    weights : dict
+        Signal -> weight (see :data:`SIGNALS`).
+    red_threshold, amber_threshold : float
+        Score (0..1, a weighted mean of within-party percentiles) at or above which a member
+        is red or amber.
+    max_red_share : float
+        At most this share of the legislature's members is red (the highest scores); the
+        rest above the red threshold are amber. User rules are not capped.
+    recent_days : int
+        The recent window, in days, for the "recent" and "change" signals.
+    min_votes : int
+        Members with fewer yea/nay votes this term are not scored (level green, noted).
+    min_party_size : int
+        Parties with fewer members are compared with the whole legislature instead.
+    min_term_days : int
+        Flags start this many days into a legislative period (too little record before).
+    rules : tuple of Rule
+        User rules.
+    """
+
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    red_threshold: float = 0.80
+    amber_threshold: float = 0.65
+    max_red_share: float = 0.05
+    recent_days: int = 90
+    min_votes: int = 20
+    min_party_size: int = 5
+    min_term_days: int = 30
+    rules: tuple[Rule, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.weights) - set(SIGNALS)
+        if unknown:
+            raise ConfigError(
+                f"unknown signal(s) in weights: {', '.join(sorted(unknown))}; "
+                f"known: {', '.join(SIGNALS)}"
+            )
+        if any(w < 0 for w in self.weights.values()) or not any(self.weights.values()):
+            raise ConfigError("weights must be >= 0 and at least one must be positive")
+        if not 0 <= self.amber_threshold <= self.red_threshold <= 1:
+            raise ConfigError(
+                "expected 0 <= amber_threshold <= red_threshold <= 1 but got "
+                f"{self.amber_threshold} and {self.red_threshold}"
+            )
+        if not 0 < self.max_red_share <= 1:
+            raise ConfigError(f"max_red_share must be in (0, 1] but got {self.max_red_share}")
+        for rule in self.rules:
+            if rule.signal not in SIGNALS:
+                raise ConfigError(f"rule {rule.name!r}: unknown signal {rule.signal!r}")
+            if rule.op not in _OPS:
+                raise ConfigError(f"rule {rule.name!r}: op must be one of {sorted(_OPS)}")
+            if rule.level not in LEVELS:
+                raise ConfigError(f"rule {rule.name!r}: level must be one of {LEVELS}")
+
+    def replace(self, **changes: object) -> RiskConfig:
+        return dataclasses.replace(self, **changes)
+
+
+def load_config(path: str | Path | None) -> RiskConfig:
+    """Read a TOML risk configuration; missing keys keep their defaults."""
+    if path is None:
+        return RiskConfig()
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such risk configuration file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: not valid TOML: {exc}") from None
+    known = {f.name for f in dataclasses.fields(RiskConfig)}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"{p}: unknown setting(s) {', '.join(sorted(unknown))}")
+    kwargs: dict = {k: v for k, v in data.items() if k not in ("weights", "rules")}
+    if "weights" in data:
+        weights = dict(DEFAULT_WEIGHTS)
+        weights.update({str(k): float(v) for k, v in data["weights"].items()})
+        kwargs["weights"] = weights
+    rules = []
+    for i, r in enumerate(data.get("rules", []), 1):
+        try:
+            rules.append(
+                Rule(
+                    name=str(r.get("name", f"rule {i}")),
+                    signal=str(r["signal"]),
+                    op=str(r.get("op", ">=")),
+                    value=float(r["value"]),
+                    level=str(r.get("level", "red")),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{p}: rule {i} needs signal and a numeric value ({exc})") from None
+    kwargs["rules"] = tuple(rules)
+    try:
+        return RiskConfig(**kwargs)
+    except TypeError as exc:
+        raise ConfigError(f"{p}: {exc}") from None

@@ -1,0 +1,172 @@
+"""Evidence for a flag: the signals that drove it and the concrete votes and events behind them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from floorwatch.risk.config import SIGNALS, RiskConfig
+from floorwatch.risk.signals import Context
+
+__all__ = ["evidence_for"]
+
+_VOTE_SIGNALS = {
+    "disloyalty",
+    "recent_disloyalty",
+    "loyalty_drop",
+    "other_agreement",
+    "agreement_rise",
+    "moderation",
+    "drift",
+}
+_WORD = {1.0: "yes", 0.0: "no"}
+
+
+def _fmt(value: float) -> float | None:
+    return None if value is None or value != value else round(float(value), 4)
+
+
+def _party_sides(ctx: Context, row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Yes and no counts of the member's party per roll call, and the other party's majority."""
+    vm = ctx.matrix
+    party = vm.members["party_id"].iloc[row]
+    mine = (vm.members["party_id"] == party).to_numpy()
+    yes = np.nansum(vm.Y[mine] == 1, axis=0)
+    no = np.nansum(vm.Y[mine] == 0, axis=0)
+    other = ctx.other_party.get(party)
+    other_major = np.full(vm.Y.shape[1], np.nan)
+    if other:
+        theirs = (vm.members["party_id"] == other).to_numpy()
+        oy = np.nansum(vm.Y[theirs] == 1, axis=0)
+        on = np.nansum(vm.Y[theirs] == 0, axis=0)
+        other_major = np.where(oy > on, 1.0, np.where(on > oy, 0.0, np.nan))
+    return yes, no, other_major
+
+
+def _votes_against_party(ctx: Context, row: int, limit: int) -> list[dict]:
+    vm = ctx.matrix
+    y = vm.Y[row]
+    yes, no, other_major = _party_sides(ctx, row)
+    major = np.where(yes > no, 1.0, np.where(no > yes, 0.0, np.nan))
+    against = ~np.isnan(y) & ~np.isnan(major) & (y != major)
+    idx = np.flatnonzero(against)[::-1][:limit]
+    party = vm.members["party"].iloc[row]
+    out = []
+    for j in idx:
+        rc = vm.rollcalls.iloc[j]
+        out.append(
+            {
+                "date": None
+                if pd.isna(rc["date"])
+                else pd.Timestamp(rc["date"]).date().isoformat(),
+                "vote_event_id": rc["vote_event_id"],
+                "question": rc["question"],
+                "motion": rc["motion_text"],
+                "member_voted": _WORD[float(y[j])],
+                "party_majority": _WORD[float(major[j])],
+                "party_split": f"{int(yes[j])} yes / {int(no[j])} no ({party})",
+                "with_other_side": bool(other_major[j] == y[j]),
+            }
+        )
+    return out
+
+
+def _missed(ctx: Context, row: int, limit: int) -> list[dict]:
+    vm = ctx.matrix
+    y = vm.Y[row]
+    voted = np.flatnonzero(~np.isnan(y))
+    if len(voted) == 0:
+        return []
+    dates = pd.to_datetime(vm.rollcalls["date"])
+    recent = (dates.dt.date >= ctx.recent_from).to_numpy()
+    span = np.zeros(len(y), dtype=bool)
+    span[voted[0] :] = True
+    idx = np.flatnonzero(np.isnan(y) & span & recent)[::-1][:limit]
+    return [
+        {
+            "date": pd.Timestamp(vm.rollcalls["date"].iloc[j]).date().isoformat(),
+            "vote_event_id": vm.rollcalls["vote_event_id"].iloc[j],
+            "question": vm.rollcalls["question"].iloc[j],
+            "motion": vm.rollcalls["motion_text"].iloc[j],
+            "member_voted": "did not vote yes or no",
+        }
+        for j in idx
+    ]
+
+
+def _detail(name: str, value: float, member: pd.Series, ctx: Context) -> str:
+    party = member["party"] or member["party_id"]
+    if name in ("disloyalty", "recent_disloyalty"):
+        span = "this term" if name == "disloyalty" else f"since {ctx.recent_from}"
+        return f"voted against the {party} majority on {value:.0%} of votes {span}"
+    if name == "loyalty_drop":
+        return f"disloyalty in the last window is {value:+.0%} against the term"
+    if name == "other_agreement":
+        side = ctx.against_label or ctx.other_party.get(member["party_id"]) or "the other side"
+        return f"voted with the majority of {side} on {value:.0%} of votes this term"
+    if name == "agreement_rise":
+        return f"agreement with the other side changed by {value:+.0%} in the latest window"
+    if name == "moderation":
+        return (
+            f"ideal point {member['ideal_point']:+.2f} lies {value:+.2f} party standard "
+            "deviations from the party median towards the other side"
+        )
+    if name == "drift":
+        return f"moved {value:+.2f} party standard deviations towards the other side recently"
+    if name == "absence":
+        return f"missed {value:.0%} of roll calls since {ctx.recent_from}"
+    if name == "crucial_absence":
+        return f"missed {value:.0%} of crucial sittings and meetings (weighted)"
+    if name == "absence_streak":
+        return f"has missed the last {int(value)} events in a row"
+    if name == "violations":
+        return f"voted against the party whip {int(value)} time(s) this term"
+    if name == "claims":
+        return f"{int(value)} published claim(s) that the member will leave or join another group"
+    return SIGNALS[name]
+
+
+def evidence_for(
+    member: pd.Series,
+    row: int,
+    ctx: Context,
+    config: RiskConfig,
+    *,
+    top: int = 5,
+    votes: int = 5,
+    claims: pd.DataFrame | None = None,
+) -> list[dict]:
+    """The evidence list of one scored member (``member`` is a row of the scored frame)."""
+    items = []
+    for name in SIGNALS:
+        value = member.get(name)
+        pct = member.get(f"pct_{name}")
+        weight = config.weights.get(name, 0.0)
+        if value is None or value != value or pct != pct or weight <= 0:
+            continue
+        items.append((weight * pct, name, value, pct, weight))
+    items.sort(key=lambda t: -t[0])
+    out = []
+    for contribution, name, value, pct, weight in items[:top]:
+        entry = {
+            "signal": name,
+            "value": _fmt(value),
+            "percentile": _fmt(pct),
+            "weight": weight,
+            "contribution": _fmt(contribution),
+            "detail": _detail(name, float(value), member, ctx),
+        }
+        if name in _VOTE_SIGNALS and votes:
+            entry["votes"] = _votes_against_party(ctx, row, votes)
+        elif name in ("absence", "absence_streak") and votes:
+            entry["votes"] = _missed(ctx, row, votes)
+        elif name == "claims" and claims is not None:
+            mine = claims[claims["person_id"] == member["person_id"]]
+            entry["claims"] = [
+                {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+                for r in mine.drop(columns=["person_id"]).to_dict(orient="records")
+            ]
+        out.append(entry)
+    for rule in member.get("rules") or []:
+        out.insert(0, {"signal": "rule", "rule": rule, "detail": f"user rule {rule!r} holds"})
+    return out

@@ -1,0 +1,103 @@
+"""Red/amber/green flags as of a date, with their evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from floorwatch.errors import InputError
+from floorwatch.risk.config import SIGNALS, RiskConfig
+from floorwatch.risk.evidence import evidence_for
+from floorwatch.risk.score import score_members
+from floorwatch.risk.signals import compute_signals
+from floorwatch.store import Store
+
+__all__ = ["FLAG_COLUMNS", "flags"]
+
+#: The leading columns of :func:`flags`.
+FLAG_COLUMNS = (
+    "name",
+    "party",
+    "level",
+    "score",
+    "rank",
+    "person_id",
+    "party_id",
+    "legislature",
+    "as_of",
+    "evidence",
+)
+
+
+def _as_date(value: dt.date | str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(f"--as-of: expected a date YYYY-MM-DD but got {value!r}") from None
+
+
+def flags(
+    store: Store,
+    *,
+    as_of: dt.date | str | None = None,
+    legislature: str | None = None,
+    party: str | None = None,
+    against: str | list[str] | None = None,
+    config: RiskConfig | None = None,
+    evidence: str = "flagged",
+) -> pd.DataFrame:
+    """Flags for every member of ``legislature`` as of ``as_of`` (data dated <= as_of only).
+
+    Parameters
+    ----------
+    as_of:
+        The date to look from (default: today).
+    party:
+        Only members sitting for this party (id, abbreviation or name); scores are always
+        computed over the whole legislature first.
+    against:
+        A group (party, faction, breakaway group, or person ids) to measure agreement with,
+        instead of each member's largest other party.
+    evidence:
+        ``"flagged"`` (evidence for red and amber members), ``"all"`` or ``"none"``.
+
+    Returns
+    -------
+    DataFrame
+        Highest score first: :data:`FLAG_COLUMNS`, then every signal and its ``pct_`` percentile.
+    """
+    cfg = config or RiskConfig()
+    when = _as_date(as_of)
+    signals, ctx = compute_signals(
+        store, when, legislature=legislature, against=against, config=cfg
+    )
+    scored = score_members(signals, cfg)
+    scored["legislature"] = ctx.legislature
+    scored["as_of"] = when
+    claims = None
+    if "claims" in scored and scored["claims"].notna().any():
+        from floorwatch.risk.claims_view import claims_about
+
+        claims = claims_about(store, when)
+    ev = []
+    for row, (_, member) in enumerate(scored.iterrows()):
+        want = evidence == "all" or (evidence == "flagged" and member["level"] != "green")
+        ev.append(evidence_for(member, row, ctx, cfg, claims=claims) if want else [])
+    scored["evidence"] = ev
+    if party:
+        from floorwatch.metrics._filters import resolve_parties
+
+        ids = set(resolve_parties(store, party))
+        scored = scored[scored["party_id"].isin(ids)]
+    cols = list(FLAG_COLUMNS) + ["n_votes", "ideal_point", "rules", "scored"]
+    cols += [s for s in SIGNALS] + [f"pct_{s}" for s in SIGNALS]
+    return scored.sort_values(["score", "name"], ascending=[False, True], na_position="last")[
+        cols
+    ].reset_index(drop=True)

@@ -1,0 +1,88 @@
+"""The default risk model: within-party percentiles, a weighted mean, and levels.
+
+For each signal, a member's percentile is the share of the other members of their party
+(parties smaller than ``min_party_size``: of the legislature) with a strictly lower value, so
+the most extreme member of a party scores 1 and a signal on which everybody is equal scores 0.
+The score is the weighted mean of the percentiles of the signals that have data. A member is
+red when the score reaches ``red_threshold`` and is among the highest ``max_red_share`` of the
+legislature; amber when it reaches ``amber_threshold``; green otherwise. User rules can raise a
+member's level.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from floorwatch.risk.config import LEVELS, SIGNALS, RiskConfig
+
+__all__ = ["percentiles", "score_members"]
+
+
+def _strict_share_below(values: np.ndarray) -> np.ndarray:
+    """For each value: share of the *other* values strictly below it (NaN stays NaN)."""
+    out = np.full(values.shape, np.nan)
+    ok = ~np.isnan(values)
+    v = values[ok]
+    if len(v) < 2:
+        return out
+    below = np.searchsorted(np.sort(v), v, side="left")
+    out[ok] = below / (len(v) - 1)
+    return out
+
+
+def percentiles(signals: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
+    """Within-party percentiles of every signal column (0..1)."""
+    pct = pd.DataFrame(index=signals.index)
+    sizes = signals.groupby("party_id")["person_id"].transform("size")
+    group = np.where(sizes >= config.min_party_size, signals["party_id"].astype(str), "\x00all")
+    for name in SIGNALS:
+        values = signals[name].to_numpy(dtype="float64", na_value=np.nan)
+        col = np.full(len(values), np.nan)
+        for g in np.unique(group):
+            idx = np.flatnonzero(group == g)
+            if g == "\x00all":  # small parties: compare with the whole legislature
+                col[idx] = _strict_share_below(values)[idx]
+            else:
+                col[idx] = _strict_share_below(values[idx])
+        pct[name] = col
+    return pct
+
+
+def score_members(signals: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
+    """Add ``score``, ``rank``, ``level``, ``rules`` and the percentile columns ``pct_*``."""
+    out = signals.copy()
+    pct = percentiles(signals, config)
+    weights = np.array([config.weights.get(s, 0.0) for s in SIGNALS])
+    P = pct[list(SIGNALS)].to_numpy(dtype="float64")
+    has = ~np.isnan(P)
+    # A signal with no data anywhere in the legislature drops out of everybody's mean.
+    w = np.where(has, weights, 0.0)
+    denom = w.sum(axis=1)
+    score = np.where(denom > 0, np.nansum(np.where(has, P, 0.0) * w, axis=1) / denom, np.nan)
+    scored = (signals["n_votes"].to_numpy() >= config.min_votes) & ~np.isnan(score)
+    score = np.where(scored, score, np.nan)
+    out["score"] = score
+    order = pd.Series(score).rank(ascending=False, method="first")
+    out["rank"] = order.to_numpy()
+    n = int(scored.sum())
+    cap = max(1, math.floor(config.max_red_share * n)) if n else 0
+    level = np.where(score >= config.amber_threshold, "amber", "green")
+    red = (score >= config.red_threshold) & (out["rank"].to_numpy() <= cap)
+    level = np.where(red, "red", level)
+    fired: list[list[str]] = [[] for _ in range(len(out))]
+    for rule in config.rules:
+        values = signals[rule.signal].to_numpy(dtype="float64", na_value=np.nan)
+        for i, x in enumerate(values):
+            if rule.holds(float(x)):
+                fired[i].append(rule.name)
+                if LEVELS.index(rule.level) > LEVELS.index(level[i]):
+                    level[i] = rule.level
+    out["level"] = level
+    out["rules"] = fired
+    out["scored"] = scored
+    for name in SIGNALS:
+        out[f"pct_{name}"] = pct[name].to_numpy()
+    return out
