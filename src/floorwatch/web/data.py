@@ -1,0 +1,527 @@
+"""The dashboard's one door to the library: every page's data, as plain JSON-ready dicts.
+
+The web layer calls library functions here and nowhere else. Each ``build_*`` function takes
+an open read-only :class:`~floorwatch.store.Store` and returns the *page model*: a dict of
+plain values (str, int, float, bool, None, ``datetime.date``, lists and dicts) that the JSON
+twin serves as is and the HTML template draws. Measurements come from the layers below:
+``floorwatch.memberships`` (party history, switches), ``floorwatch.metrics`` (attendance,
+loyalty, cohesion, agreement), ``floorwatch.idealpoints``, ``floorwatch.risk`` (flags) and
+``floorwatch.claims``. A layer that is not installed yet gives a *section* with
+``available: false`` and a note, and the page still renders.
+
+Plain look-ups (who is a member, what a roll call was about, how a member voted) are
+parameterised SQL over the store's tables; nothing here computes a metric.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import math
+from collections.abc import Iterable
+from types import ModuleType
+from typing import Any
+
+import pandas as pd
+
+from floorwatch.errors import NotFoundError
+from floorwatch.memberships import party_spells, switches
+from floorwatch.settings import SETTINGS
+from floorwatch.store import Store
+from floorwatch.web import _layers as L
+
+__all__ = [
+    "LAYER_MODULES",
+    "build_bounds",
+    "build_claims",
+    "build_definitions",
+    "build_ids",
+    "build_member",
+    "build_members",
+    "build_overview",
+    "build_party",
+    "build_switches",
+    "detect_layers",
+    "records",
+    "section",
+]
+
+#: The library layers the dashboard draws on, by short name.
+LAYER_MODULES = {
+    "metrics": "floorwatch.metrics",
+    "idealpoints": "floorwatch.idealpoints",
+    "risk": "floorwatch.risk",
+    "claims": "floorwatch.claims",
+}
+
+RECENT_VOTES = 25
+
+
+def detect_layers() -> dict[str, ModuleType | None]:
+    """The importable layers (a missing one maps to None)."""
+    out: dict[str, ModuleType | None] = {}
+    for name, module in LAYER_MODULES.items():
+        try:
+            out[name] = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name and not module.startswith(exc.name) and not exc.name.startswith(module):
+                raise
+            out[name] = None
+    return out
+
+
+def section(available: bool, data: Any = None, note: str | None = None) -> dict[str, Any]:
+    """A page section that depends on a layer: ``{available, note, data}``."""
+    return {"available": available, "note": note, "data": data}
+
+
+def missing(layer: str) -> dict[str, Any]:
+    return section(
+        False, None, f"Not available yet: the {LAYER_MODULES[layer]} layer is not installed."
+    )
+
+
+# -- values --------------------------------------------------------------------------------
+def clean(value: Any) -> Any:
+    """A JSON-ready value: NaN/NaT to None, numpy scalars to Python, timestamps to dates."""
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return None
+        return value.date() if value == value.normalize() else value.to_pydatetime()
+    if isinstance(value, dt.datetime | dt.date | str | bool):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, list | dict | tuple):
+        try:
+            return clean(value.item())
+        except (ValueError, AttributeError):
+            return value
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    return value
+
+
+def records(data: pd.DataFrame | Iterable[dict] | None) -> list[dict[str, Any]]:
+    """JSON-ready rows from a DataFrame or dicts."""
+    if data is None:
+        return []
+    rows = data.to_dict(orient="records") if isinstance(data, pd.DataFrame) else list(data)
+    return [{str(k): clean(v) for k, v in row.items()} for row in rows]
+
+
+def _date(value: Any) -> dt.date | None:
+    value = clean(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+# -- shared look-ups -----------------------------------------------------------------------
+def build_ids(store: Store) -> dict[str, set[str]]:
+    """Known person and organization ids (for fast 404s without opening the store)."""
+    persons = {r[0] for r in store.con.execute("SELECT id FROM person").fetchall()}
+    orgs = store.records("SELECT id, classification FROM organization")
+    return {
+        "person": persons,
+        "party": {o["id"] for o in orgs if o["classification"] != "chamber"},
+        "org": {o["id"] for o in orgs},
+    }
+
+
+def build_bounds(store: Store) -> dict[str, Any]:
+    """The first and last dates in the store; the default as-of date is the last."""
+    row = store.records(
+        "SELECT min(d) AS first, max(d) AS last FROM ("
+        " SELECT start_date AS d FROM vote_event UNION ALL"
+        " SELECT start_date FROM event WHERE classification <> 'legislative period'"
+        " UNION ALL SELECT start_date FROM membership) x WHERE d IS NOT NULL"
+    )[0]
+    first, last = _date(row["first"]), _date(row["last"])
+    return {"first": first, "last": last or dt.date.today()}
+
+
+def _org_names(store: Store) -> dict[str, dict[str, Any]]:
+    rows = store.records(
+        "SELECT id, name, abbreviation, classification, parent_id FROM organization"
+    )
+    return {r["id"]: r for r in rows}
+
+
+def _abbr(orgs: dict[str, dict[str, Any]], oid: str | None) -> str | None:
+    if oid is None:
+        return None
+    org = orgs.get(oid)
+    return (org.get("abbreviation") or org["name"]) if org else oid
+
+
+def _spells(store: Store, as_of: dt.date) -> pd.DataFrame:
+    """Party spells begun by ``as_of``, each with ``current`` (covers ``as_of``)."""
+    spells = party_spells(store)
+    if spells.empty:
+        spells["current"] = []
+        return spells
+    start = pd.to_datetime(spells["start_date"])
+    end = pd.to_datetime(spells["end_date"])
+    ts = pd.Timestamp(as_of)
+    spells = spells[start.isna() | (start <= ts)].copy()
+    end = end.loc[spells.index]
+    spells["current"] = end.isna() | (end >= ts)
+    return spells
+
+
+def _member_rows(
+    spells: pd.DataFrame, persons: dict[str, dict], orgs: dict[str, dict], flags: dict
+) -> list[dict[str, Any]]:
+    rows = []
+    for r in spells.sort_values("start_date").itertuples(index=False):
+        p = persons.get(r.person_id, {})
+        flag = flags.get(r.person_id) or {}
+        rows.append(
+            {
+                "person_id": r.person_id,
+                "name": p.get("name", r.person_id),
+                "sort_name": p.get("sort_name") or p.get("name", r.person_id),
+                "area": p.get("area"),
+                "legislature_id": r.legislature_id or None,
+                "party_id": r.party_id,
+                "party": _abbr(orgs, r.party_id),
+                "start_date": _date(r.start_date),
+                "end_date": _date(r.end_date),
+                "level": flag.get("level"),
+                "score": flag.get("score"),
+            }
+        )
+    return rows
+
+
+def _persons(store: Store) -> dict[str, dict[str, Any]]:
+    rows = store.records(
+        "SELECT p.id, p.name, p.sort_name, a.area FROM person p LEFT JOIN ("
+        " SELECT person_id, max(area) AS area FROM membership GROUP BY person_id) a"
+        " ON a.person_id = p.id"
+    )
+    return {r["id"]: r for r in rows}
+
+
+def _switch_rows(store: Store, as_of: dt.date, **kw: Any) -> list[dict[str, Any]]:
+    frame = switches(store, **kw)
+    if frame.empty:
+        return []
+    frame = frame[frame["date_to"].map(lambda d: d is not None and d <= as_of)]
+    return records(frame)
+
+
+# -- pages ---------------------------------------------------------------------------------
+def build_overview(
+    store: Store, as_of: dt.date, layers: dict[str, ModuleType | None]
+) -> dict[str, Any]:
+    """Legislatures with their parties' seats, the red/amber list, cohesion, recent switches."""
+    orgs = _org_names(store)
+    spells = _spells(store, as_of)
+    rc = store.records(
+        "SELECT organization_id, count(*) AS roll_calls, min(start_date) AS first_vote,"
+        " max(start_date) AS last_vote FROM vote_event WHERE start_date <= ?"
+        " GROUP BY organization_id",
+        [as_of],
+    )
+    rc_by = {r["organization_id"]: r for r in rc}
+    legislatures = []
+    for leg_id in sorted(set(spells["legislature_id"]) - {""}):
+        cur = spells[(spells["legislature_id"] == leg_id) & spells["current"]]
+        seats = cur.groupby("party_id")["person_id"].nunique().sort_values(ascending=False)
+        info = rc_by.get(leg_id, {})
+        legislatures.append(
+            {
+                "id": leg_id,
+                "name": orgs.get(leg_id, {}).get("name", leg_id),
+                "members": int(cur["person_id"].nunique()),
+                "members_ever": int(
+                    spells[spells["legislature_id"] == leg_id]["person_id"].nunique()
+                ),
+                "roll_calls": int(info.get("roll_calls") or 0),
+                "first_vote": _date(info.get("first_vote")),
+                "last_vote": _date(info.get("last_vote")),
+                "parties": [
+                    {
+                        "id": pid,
+                        "name": orgs.get(pid, {}).get("name", pid),
+                        "abbreviation": _abbr(orgs, pid),
+                        "seats": int(n),
+                    }
+                    for pid, n in seats.items()
+                ],
+            }
+        )
+    activity = store.records(
+        "SELECT EXTRACT(year FROM start_date) AS y, EXTRACT(month FROM start_date) AS m,"
+        " count(*) AS n FROM vote_event WHERE start_date <= ? GROUP BY 1, 2 ORDER BY 1, 2",
+        [as_of],
+    )
+    leg_ids = [leg["id"] for leg in legislatures]
+    return {
+        "as_of": as_of,
+        "legislatures": legislatures,
+        "activity": [
+            {"month": f"{int(r['y']):04d}-{int(r['m']):02d}", "roll_calls": int(r["n"])}
+            for r in activity
+        ],
+        "flags": L.flag_list(store, as_of, layers, legislatures=leg_ids, orgs=orgs),
+        "cohesion": L.cohesion_series(store, as_of, layers, legislatures=leg_ids, orgs=orgs),
+        "switches": _switch_rows(store, as_of)[-10:],
+    }
+
+
+def build_members(
+    store: Store, as_of: dt.date, layers: dict[str, ModuleType | None]
+) -> dict[str, Any]:
+    """Every member of every legislature by ``as_of``: sitting ones and former ones."""
+    orgs = _org_names(store)
+    persons = _persons(store)
+    spells = _spells(store, as_of)
+    flags = L.flag_index(store, as_of, layers)
+    out = []
+    for leg_id in sorted(set(spells["legislature_id"]) - {""}):
+        leg = spells[spells["legislature_id"] == leg_id]
+        cur = leg[leg["current"]].drop_duplicates("person_id", keep="last")
+        former = leg[~leg["person_id"].isin(cur["person_id"])].drop_duplicates(
+            "person_id", keep="last"
+        )
+        key = lambda r: (r["sort_name"] or "").lower()  # noqa: E731
+        out.append(
+            {
+                "id": leg_id,
+                "name": orgs.get(leg_id, {}).get("name", leg_id),
+                "members": sorted(_member_rows(cur, persons, orgs, flags), key=key),
+                "former": sorted(_member_rows(former, persons, orgs, {}), key=key),
+            }
+        )
+    return {"as_of": as_of, "legislatures": out, "flags_available": bool(flags)}
+
+
+def build_member(
+    store: Store, person_id: str, as_of: dt.date, layers: dict[str, ModuleType | None]
+) -> dict[str, Any]:
+    """One member's record as of ``as_of``."""
+    rows = store.records(
+        "SELECT id, name, sort_name, given_name, family_name, gender, birth_date, death_date,"
+        " source FROM person WHERE id = ?",
+        [person_id],
+    )
+    if not rows:
+        raise NotFoundError(f"no member with id {person_id!r}")
+    person = rows[0]
+    person["identifiers"] = store.records(
+        "SELECT scheme, identifier FROM identifier WHERE person_id = ? ORDER BY scheme",
+        [person_id],
+    )
+    orgs = _org_names(store)
+    spells = _spells(store, as_of)
+    mine = spells[spells["person_id"] == person_id].sort_values("start_date")
+    history = []
+    for r in mine.itertuples(index=False):
+        end = _date(r.end_date)
+        history.append(
+            {
+                "legislature_id": r.legislature_id or None,
+                "legislature": orgs.get(r.legislature_id, {}).get("name")
+                if r.legislature_id
+                else None,
+                "party_id": r.party_id,
+                "party": orgs.get(r.party_id, {}).get("name", r.party_id),
+                "party_abbreviation": _abbr(orgs, r.party_id),
+                "start_date": _date(r.start_date),
+                "end_date": end if end is None or end <= as_of else None,
+                "start_reason": clean(r.start_reason),
+                "end_reason": clean(r.end_reason) if end is not None and end <= as_of else None,
+                "current": bool(r.current),
+            }
+        )
+    current = [h for h in history if h["current"]]
+    party = current[-1] if current else (history[-1] if history else None)
+    legislature = party["legislature_id"] if party else None
+    votes = store.records(
+        "SELECT ve.id AS vote_event_id, ve.start_date AS date, ve.question, ve.motion_text,"
+        " ve.result, ve.classification, ve.crucial, v.option, v.role"
+        " FROM vote v JOIN vote_event ve ON ve.id = v.vote_event_id"
+        " WHERE v.voter_id = ? AND ve.start_date <= ?"
+        " ORDER BY ve.start_date DESC, ve.seq DESC LIMIT ?",
+        [person_id, as_of, RECENT_VOTES],
+    )
+    tally = store.records(
+        "SELECT v.option, count(*) AS n FROM vote v JOIN vote_event ve ON ve.id = v.vote_event_id"
+        " WHERE v.voter_id = ? AND ve.start_date <= ? GROUP BY v.option ORDER BY n DESC",
+        [person_id, as_of],
+    )
+    crucial = store.records(
+        "SELECT ve.start_date AS date, coalesce(ve.question, ve.motion_text) AS label, ve.crucial"
+        " FROM vote_event ve JOIN vote v ON v.vote_event_id = ve.id AND v.voter_id = ?"
+        " WHERE ve.crucial > 0 AND ve.start_date <= ?"
+        " UNION ALL SELECT e.start_date, coalesce(e.name, e.classification), e.crucial"
+        " FROM event e JOIN attendance a ON a.event_id = e.id AND a.person_id = ?"
+        " WHERE e.crucial > 0 AND e.start_date <= ? ORDER BY 1",
+        [person_id, as_of, person_id, as_of],
+    )
+    sw = _switch_rows(store, as_of, person=person_id, include_elections=True)
+    ctx = L.MemberContext(
+        person_id=person_id,
+        party_id=party["party_id"] if party else None,
+        legislature=legislature,
+        as_of=as_of,
+        orgs=orgs,
+    )
+    return {
+        "as_of": as_of,
+        "person": clean(person),
+        "party": party,
+        "party_history": history,
+        "switches": sw,
+        "crucial_events": records(crucial),
+        "vote_tally": records(tally),
+        "recent_votes": records(votes),
+        "attendance": L.member_attendance(store, ctx, layers),
+        "loyalty": L.member_loyalty(store, ctx, layers),
+        "agreement": L.member_agreement(store, ctx, layers),
+        "ideal_points": L.member_ideal_points(store, ctx, layers),
+        "flag": L.member_flag(store, ctx, layers),
+        "claims": L.member_claims(store, ctx, layers),
+    }
+
+
+def build_party(
+    store: Store, org_id: str, as_of: dt.date, layers: dict[str, ModuleType | None]
+) -> dict[str, Any]:
+    """A party's members as of ``as_of`` on the ideal-point map, and its cohesion."""
+    orgs = _org_names(store)
+    org = orgs.get(org_id)
+    if org is None or org["classification"] == "chamber":
+        raise NotFoundError(f"no party with id {org_id!r}")
+    persons = _persons(store)
+    spells = _spells(store, as_of)
+    ours = spells[spells["party_id"] == org_id]
+    flags = L.flag_index(store, as_of, layers)
+    cur = ours[ours["current"]].drop_duplicates("person_id", keep="last")
+    former = ours[~ours["person_id"].isin(cur["person_id"])].drop_duplicates(
+        "person_id", keep="last"
+    )
+    legs = sorted(set(ours["legislature_id"]) - {""})
+    members = sorted(_member_rows(cur, persons, orgs, flags), key=lambda r: r["sort_name"].lower())
+    return {
+        "as_of": as_of,
+        "party": {k: org.get(k) for k in ("id", "name", "abbreviation", "classification")},
+        "legislatures": [{"id": leg, "name": orgs.get(leg, {}).get("name", leg)} for leg in legs],
+        "members": members,
+        "former": sorted(
+            _member_rows(former, persons, orgs, {}), key=lambda r: r["sort_name"].lower()
+        ),
+        "ideal_points": L.party_ideal_points(store, org_id, legs, as_of, layers, flags, orgs),
+        "cohesion": L.cohesion_series(
+            store, as_of, layers, legislatures=legs, orgs=orgs, party=org_id
+        ),
+        "switches": [
+            s
+            for s in _switch_rows(store, as_of, include_elections=True)
+            if org_id in (s.get("from_party_id"), s.get("to_party_id"))
+        ],
+    }
+
+
+def build_switches(
+    store: Store,
+    as_of: dt.date,
+    layers: dict[str, ModuleType | None],
+    *,
+    include_elections: bool = False,
+) -> dict[str, Any]:
+    """Every change of party known by ``as_of``."""
+    return {
+        "as_of": as_of,
+        "include_elections": include_elections,
+        "switches": _switch_rows(store, as_of, include_elections=include_elections),
+    }
+
+
+def build_claims(
+    store: Store, as_of: dt.date, layers: dict[str, ModuleType | None]
+) -> dict[str, Any]:
+    """The claims ledger and the sources' track records."""
+    return {
+        "as_of": as_of,
+        "claims": L.claims_list(store, as_of, layers),
+        "track_records": L.claims_scores(store, as_of, layers),
+        "vocabulary": L.claims_vocabulary(layers),
+    }
+
+
+_TERMS = (
+    (
+        "As-of date",
+        "Every page shows what the public record held on that day: roll calls, events and "
+        "membership changes dated later are left out. It defaults to the last date in the store.",
+        "floorwatch",
+    ),
+    (
+        "Party spell",
+        "A stretch of time in which a member sat for a party (a seat held on behalf of a party, "
+        "Popolo's on_behalf_of, or a party's own membership register).",
+        "Popolo membership; floorwatch.memberships",
+    ),
+    (
+        "Switch",
+        "Two consecutive party spells of one person in one legislature under different parties, "
+        "dated between the last day under the old party and the first day under the new one.",
+        "floorwatch.memberships.switches",
+    ),
+    (
+        "Vote options",
+        "yes, no, abstain, absent, not voting, paired (Popolo), present, both (voted in both "
+        "lobbies, as Public Whip records). Voteview cast codes 1-3 are yea, 4-6 nay, 7-8 present "
+        "and 9 not voting.",
+        "Popolo vote; Voteview",
+    ),
+    (
+        "Crucial event",
+        "A roll call or sitting given a positive crucial weight (a confidence vote, a budget, a "
+        "leadership election...). They are marked on the member's timelines.",
+        "floorwatch schema (event.crucial, vote_event.crucial)",
+    ),
+    (
+        "Risk level",
+        "red / amber / green from the early-warning model, with the evidence that drove it. "
+        "Grey dots have no level (the model is not installed or the member was not scored).",
+        "floorwatch.risk",
+    ),
+)
+
+
+def build_definitions(layers: dict[str, ModuleType | None]) -> dict[str, Any]:
+    """Terms, settings and the definitions documented by the installed layers."""
+    terms = [{"name": n, "definition": d, "source": s} for n, d, s in _TERMS]
+    for name, module in layers.items():
+        if module is None:
+            continue
+        for fn_name in L.DOCUMENTED.get(name, ()):
+            fn = getattr(module, fn_name, None)
+            doc = inspect.getdoc(fn) if fn is not None else None
+            if doc:
+                terms.append(
+                    {
+                        "name": f"{LAYER_MODULES[name]}.{fn_name}",
+                        "definition": doc.split("\n\n")[0].replace("\n", " "),
+                        "source": LAYER_MODULES[name],
+                    }
+                )
+    return {
+        "terms": terms,
+        "settings": [
+            {"name": s.name, "default": s.default, "help": s.help, "env": s.env} for s in SETTINGS
+        ],
+        "layers": {name: module is not None for name, module in layers.items()},
+    }

@@ -1,0 +1,402 @@
+"""The dashboard's pages: what each one builds, how it is drawn, and the rendered-page cache.
+
+A page is named by ``(kind, key, as_of)``: the kind (``member``), its key (a person id, or
+``""``) and the as-of date the user asked for (None: the store's last date). Its *model*
+comes from :mod:`floorwatch.web.data` over a short-lived read-only connection; the HTML
+(Jinja2 template plus server-rendered SVG charts) and the JSON twin (the model validated by
+its response model) are rendered from the model and cached as bytes until the store changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from floorwatch import __version__
+from floorwatch.errors import NotFoundError
+from floorwatch.store import Store
+from floorwatch.web import charts as C
+from floorwatch.web import data as D
+from floorwatch.web import models as M
+from floorwatch.web.store_access import StoreAccess
+
+__all__ = ["CSRF_PLACEHOLDER", "PAGES", "Dashboard", "PageSpec", "Rendered", "json_path"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+#: Stands for the per-visitor CSRF token in cached HTML; replaced on every response.
+CSRF_PLACEHOLDER = "@@FLOORWATCH-CSRF-TOKEN@@"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One kind of page."""
+
+    kind: str
+    template: str
+    model: type[BaseModel]
+    title: str
+    id_kind: str | None = None  # "person" or "party": the key must be a known id
+    forms: bool = False  # holds CSRF-protected forms when writes are enabled
+
+
+PAGES: dict[str, PageSpec] = {
+    "overview": PageSpec("overview", "overview.html", M.OverviewPage, "Overview"),
+    "members": PageSpec("members", "members.html", M.MembersPage, "Members"),
+    "member": PageSpec("member", "member.html", M.MemberPage, "Member", id_kind="person"),
+    "party": PageSpec("party", "party.html", M.PartyPage, "Party", id_kind="party"),
+    "switches": PageSpec("switches", "switches.html", M.SwitchesPage, "Party switches"),
+    "claims": PageSpec("claims", "claims.html", M.ClaimsPage, "Claims ledger", forms=True),
+    "definitions": PageSpec("definitions", "definitions.html", M.DefinitionsPage, "Definitions"),
+}
+
+
+@dataclass
+class Rendered:
+    body: bytes
+    media_type: str
+    stale: bool = False
+
+
+def _quote(value: str) -> str:
+    return urllib.parse.quote(str(value), safe="")
+
+
+class Dashboard:
+    """Builds, renders and caches the pages of one store.
+
+    Parameters
+    ----------
+    access:
+        The store access (connections and cache).
+    writable:
+        True when the server has a write token (forms are shown).
+    """
+
+    def __init__(self, access: StoreAccess, *, writable: bool = False) -> None:
+        self.access = access
+        self.writable = writable
+        self.layers = D.detect_layers()
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["pct"] = _pct
+        self.env.filters["num"] = _numf
+        self.env.filters["q"] = _quote
+
+    # -- lookups needing the store -------------------------------------------------------------
+    def bounds(self) -> dict[str, Any]:
+        return self.access.cached(("bounds",), D.build_bounds).value
+
+    def ids(self) -> dict[str, set[str]]:
+        return self.access.cached(("ids",), D.build_ids).value
+
+    def resolve_as_of(self, as_of: dt.date | None) -> dt.date:
+        return as_of if as_of is not None else self.bounds()["last"]
+
+    # -- building --------------------------------------------------------------------------
+    def _builder(self, kind: str, key: str, as_of: dt.date) -> Callable[[Store], dict]:
+        layers = self.layers
+        if kind == "overview":
+            return lambda s: D.build_overview(s, as_of, layers)
+        if kind == "members":
+            return lambda s: D.build_members(s, as_of, layers)
+        if kind == "member":
+            return lambda s: D.build_member(s, key, as_of, layers)
+        if kind == "party":
+            return lambda s: D.build_party(s, key, as_of, layers)
+        if kind == "switches":
+            return lambda s: D.build_switches(s, as_of, layers, include_elections=key == "all")
+        if kind == "claims":
+            return lambda s: D.build_claims(s, as_of, layers)
+        if kind == "definitions":
+            return lambda s: D.build_definitions(layers)
+        raise KeyError(kind)
+
+    def model(self, kind: str, key: str, as_of: dt.date | None) -> tuple[dict, bool]:
+        """The page model and whether it is stale. Raises NotFoundError for unknown ids."""
+        spec = PAGES[kind]
+        if spec.id_kind is not None and key not in self.ids()[spec.id_kind]:
+            what = "member" if spec.id_kind == "person" else "party"
+            raise NotFoundError(f"no {what} with id {key!r} in this store")
+        resolved = self.resolve_as_of(as_of)
+        hit = self.access.cached(("model", kind, key, resolved), self._builder(kind, key, resolved))
+        return hit.value, hit.stale
+
+    def cached_render(self, kind: str, key: str, as_of: dt.date | None, fmt: str) -> bytes | None:
+        """The rendered page if cached for the store's current state (no store access)."""
+        return self.access.cache.peek(("page", kind, key, as_of, fmt), self.access.stamp())
+
+    def render(self, kind: str, key: str, as_of: dt.date | None, fmt: str) -> Rendered:
+        """Build (or fetch) and render a page as ``html`` or ``json``."""
+        stamp = self.access.stamp()
+        ck = ("page", kind, key, as_of, fmt)
+        body = self.access.cache.peek(ck, stamp)
+        media = "application/json" if fmt == "json" else "text/html; charset=utf-8"
+        if body is not None:
+            return Rendered(body, media)
+        model, stale = self.model(kind, key, as_of)
+        if fmt == "json":
+            body = PAGES[kind].model.model_validate(model).model_dump_json().encode()
+        else:
+            body = self.html(kind, model, as_of=as_of, stale=stale).encode()
+        if not stale:
+            self.access.cache.put(ck, stamp, body)
+        return Rendered(body, media, stale)
+
+    # -- drawing ---------------------------------------------------------------------------
+    def html(self, kind: str, page: dict, *, as_of: dt.date | None, stale: bool = False) -> str:
+        spec = PAGES[kind]
+        suffix = f"?as_of={as_of.isoformat()}" if as_of is not None else ""
+
+        def link(path: str) -> str:
+            return path + suffix
+
+        ctx = {
+            "page": page,
+            "spec": spec,
+            "title": _title(kind, page, spec),
+            "charts": CHARTS.get(kind, _no_charts)(page, link),
+            "as_of": page.get("as_of"),
+            "as_of_explicit": as_of is not None,
+            "bounds": self.bounds(),
+            "link": link,
+            "member_url": lambda pid: link(f"/member/{_quote(pid)}"),
+            "party_url": lambda oid: link(f"/party/{_quote(oid)}"),
+            "json_url": link(json_path(kind, page_key(page, kind))),
+            "extra_params": {"all": "1"}
+            if kind == "switches" and page.get("include_elections")
+            else {},
+            "writable": self.writable,
+            "csrf": CSRF_PLACEHOLDER,
+            "stale": stale,
+            "layers": {k: v is not None for k, v in self.layers.items()},
+            "version": __version__,
+        }
+        return self.env.get_template(spec.template).render(**ctx)
+
+    def error_html(self, status: int, title: str, detail: str) -> str:
+        name = f"{status}.html"
+        template = name if (TEMPLATES / name).exists() else "error.html"
+        return self.env.get_template(template).render(
+            status=status,
+            title=title,
+            detail=detail,
+            page={},
+            as_of=None,
+            as_of_explicit=False,
+            bounds=None,
+            link=lambda p: p,
+            writable=False,
+            stale=False,
+            version=__version__,
+        )
+
+
+def page_key(page: dict, kind: str) -> str:
+    if kind == "member":
+        return page["person"]["id"]
+    if kind == "party":
+        return page["party"]["id"]
+    return ""
+
+
+def json_path(kind: str, key: str = "") -> str:
+    """The path of a page's JSON twin."""
+    if kind == "overview":
+        return "/index.json"
+    if kind in ("member", "party"):
+        return f"/{kind}/{_quote(key)}.json"
+    return f"/{kind}.json"
+
+
+def _title(kind: str, page: dict, spec: PageSpec) -> str:
+    if kind == "member":
+        return page["person"]["name"]
+    if kind == "party":
+        return page["party"]["name"]
+    return spec.title
+
+
+def _pct(value: Any) -> str:
+    if value is None:
+        return "–"
+    try:
+        return f"{100 * float(value):.1f}%"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _numf(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    try:
+        return f"{float(value):.{digits}f}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+# -- charts per page -----------------------------------------------------------------------
+Link = Callable[[str], str]
+
+
+def _no_charts(page: dict, link: Link) -> dict[str, Markup]:
+    return {}
+
+
+def _line_from_section(
+    section: dict, *, title: str, markers: list[C.Marker] | None = None
+) -> Markup | None:
+    """A line chart from a section ``{data: {series: [{name, points: [{date, value}]}]}}``."""
+    if not section.get("available") or not section.get("data"):
+        return None
+    data = section["data"]
+    series = [
+        C.Series(
+            s["name"],
+            [(p["date"], p.get("value")) for p in s.get("points", [])],
+            colour=s.get("colour") or C.colour_for(s.get("abbreviation"), i),
+        )
+        for i, s in enumerate(data.get("series", []))
+    ]
+    bands = [
+        C.Band(b["name"], [(p["date"], p.get("low"), p.get("high")) for p in b["points"]])
+        for b in data.get("bands", [])
+    ]
+    y_range = tuple(data["y_range"]) if data.get("y_range") else None
+    return C.line_chart(
+        series,
+        title=title,
+        y_label=data.get("y_label"),
+        y_range=y_range,  # type: ignore[arg-type]
+        markers=markers or [],
+        bands=bands,
+    )
+
+
+def _overview_charts(page: dict, link: Link) -> dict[str, Markup]:
+    out = {
+        "activity": C.bar_chart(
+            [(a["month"], a["roll_calls"]) for a in page["activity"]],
+            title="Roll calls per month",
+            y_label="roll calls",
+        )
+    }
+    cohesion = _line_from_section(page["cohesion"], title="Party cohesion over time")
+    if cohesion is not None:
+        out["cohesion"] = cohesion
+    return out
+
+
+def _member_charts(page: dict, link: Link) -> dict[str, Markup]:
+    markers = [
+        C.Marker(e["date"], f"crucial: {e['label']}", colour="#b71c1c")
+        for e in page["crucial_events"]
+        if e.get("date")
+    ]
+    switch_markers = [
+        C.Marker(s["date_to"], f"switch: {s.get('from_party')} to {s.get('to_party')}", "#000000")
+        for s in page["switches"]
+        if s.get("date_to")
+    ]
+    spells = [
+        C.Spell(
+            row=h["legislature_id"] or "party register",
+            label=h["party_abbreviation"] or h["party"] or "?",
+            start=h["start_date"],
+            end=h["end_date"] or (page["as_of"] if h["current"] else h["end_date"]),
+            colour=C.colour_for(h["party_abbreviation"], i),
+        )
+        for i, h in enumerate(page["party_history"])
+    ]
+    out = {
+        "history": C.timeline(
+            spells,
+            title=f"Party history of {page['person']['name']}",
+            markers=switch_markers,
+        ),
+        "tally": C.bar_chart(
+            [(t["option"], t["n"]) for t in page["vote_tally"]],
+            title="How the member voted (roll calls up to the as-of date)",
+            y_label="roll calls",
+            height=180,
+        ),
+    }
+    for name, title in (
+        ("attendance", "Attendance over time (crucial events marked)"),
+        ("loyalty", "Loyalty to the party over time"),
+        ("agreement", "Agreement with groups over time"),
+        ("ideal_points", "Ideal point against the party's range"),
+    ):
+        chart = _line_from_section(
+            page[name],
+            title=title,
+            markers=markers + switch_markers if name != "ideal_points" else switch_markers,
+        )
+        if chart is not None:
+            out[name] = chart
+    return out
+
+
+def _party_charts(page: dict, link: Link) -> dict[str, Markup]:
+    out: dict[str, Markup] = {}
+    ip = page["ideal_points"]
+    if ip.get("available") and ip.get("data"):
+        dots = [
+            C.Dot(
+                label=d["name"],
+                value=d["value"],
+                group=d.get("group") or "",
+                level=d.get("level"),
+                href=link(f"/member/{_quote(d['person_id'])}"),
+            )
+            for d in ip["data"].get("members", [])
+            if d.get("value") is not None
+        ]
+        out["ideal_points"] = C.strip_plot(
+            dots,
+            title=f"Ideal points of the {page['party']['name']} members, coloured by risk level",
+            x_label=ip["data"].get("x_label", "ideal point (dimension 1)"),
+        )
+    cohesion = _line_from_section(page["cohesion"], title="Cohesion over time")
+    if cohesion is not None:
+        out["cohesion"] = cohesion
+    return out
+
+
+def _claims_charts(page: dict, link: Link) -> dict[str, Markup]:
+    tr = page["track_records"]
+    if not tr.get("available") or not tr.get("data"):
+        return {}
+    rows = [r for r in tr["data"].get("rows", []) if r.get("hit_rate") is not None]
+    if not rows:
+        return {}
+    return {
+        "track": C.bar_chart(
+            [(str(r.get("source") or "?"), r["hit_rate"]) for r in rows[:20]],
+            title="Hit rate of resolved claims, by source",
+            y_label="hit rate",
+        )
+    }
+
+
+CHARTS: dict[str, Callable[[dict, Link], dict[str, Markup]]] = {
+    "overview": _overview_charts,
+    "member": _member_charts,
+    "party": _party_charts,
+    "claims": _claims_charts,
+}

@@ -1,0 +1,192 @@
+"""Token-protected writes: add a claim, override or re-resolve claims.
+
+Two doors to the same :mod:`floorwatch.claims` functions:
+
+- the JSON API (``POST /api/claims``, ``POST /api/claims/{id}/override``,
+  ``POST /api/claims/resolve``): the token as ``Authorization: Bearer``;
+- the HTML forms on the claims page (``POST /claims``, ``POST /claims/{id}/override``,
+  ``POST /claims/resolve``): a valid CSRF token (cookie and hidden field) *and* the write token
+  typed into the form (or a bearer header). Success redirects back (303, post/redirect/get).
+
+A server started without a token answers 403 to every write; a wrong or missing token is 401.
+Each write opens a short-lived read-write connection (see
+:mod:`floorwatch.web.store_access`), runs in one transaction, then re-resolves the claims so
+the ledger shows the new claim's status at once.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from floorwatch.store import Store
+from floorwatch.web import models as M
+from floorwatch.web.pages import Dashboard
+from floorwatch.web.security import CSRF_COOKIE, CSRF_FIELD, CsrfSigner, WriteAuth, bearer_token
+
+__all__ = ["CLAIM_FORM_FIELDS", "register"]
+
+#: The fields of the add-claim form (all text; blank means not given).
+CLAIM_FORM_FIELDS = (
+    "made_on",
+    "predicts",
+    "about",
+    "organization",
+    "stance",
+    "deadline",
+    "probability",
+    "wording",
+    "count_min",
+    "count_max",
+    "count_of",
+    "outlet",
+    "speaker",
+    "source_kind",
+    "link",
+    "quote",
+    "note",
+)
+
+_AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": M.ErrorBody, "description": "Invalid claim (unknown person, bad date...)."},
+    401: {"model": M.ErrorBody, "description": "Missing or wrong bearer token."},
+    403: {"model": M.ErrorBody, "description": "The dashboard is read-only (no token)."},
+    404: {"model": M.ErrorBody, "description": "Unknown claim."},
+    501: {"model": M.ErrorBody, "description": "The claims layer is not installed."},
+}
+
+
+def register(
+    app: FastAPI, dash: Dashboard, auth: WriteAuth, csrf: CsrfSigner, error: type[Exception]
+) -> None:
+    """Add the write routes to ``app``. ``error(status, title, detail)`` builds an error."""
+
+    def claims_layer() -> Any:
+        layer = dash.layers.get("claims")
+        if layer is None:
+            raise error(501, "Not available", "The claims layer is not installed yet.")
+        return layer
+
+    def require_token(request: Request, form_token: str | None = None) -> None:
+        status = auth.check(bearer_token(request.headers), form_token)
+        if status == 403:
+            raise error(
+                403,
+                "Read-only dashboard",
+                "This dashboard was started without a write token; restart it with "
+                "`floorwatch serve --token TOKEN` to allow writes.",
+            )
+        if status:
+            raise error(401, "Token required", "This write needs the dashboard's token.")
+
+    async def write(fn: Callable[[Store], Any]) -> Any:
+        def run() -> Any:
+            with dash.access.writer() as store:
+                result = fn(store)
+                claims_layer().resolve_claims(store)
+                return result
+
+        return await run_in_threadpool(run)
+
+    async def checked_form(request: Request) -> dict[str, str]:
+        form = await request.form()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        if not csrf.verify(fields.get(CSRF_FIELD), request.cookies.get(CSRF_COOKIE)):
+            raise error(
+                403,
+                "Form expired",
+                "The form's CSRF check failed (cookie missing or token does not match). "
+                "Reload the page and submit the form again.",
+            )
+        require_token(request, fields.get("token"))
+        return fields
+
+    # -- JSON API ---------------------------------------------------------------------------
+    @app.post(
+        "/api/claims",
+        response_model=M.WriteResult,
+        status_code=201,
+        responses=_AUTH_RESPONSES,
+        summary="Add a claim (needs the bearer token)",
+    )
+    async def api_add_claim(request: Request, claim: M.ClaimIn) -> M.WriteResult:
+        require_token(request)
+        layer = claims_layer()
+        fields = claim.model_dump()
+        fields["about"] = fields["about"] or None
+        cid = await write(lambda s: layer.add_claim(s, **fields))
+        return M.WriteResult(ok=True, claim_id=cid)
+
+    @app.post(
+        "/api/claims/{claim_id}/override",
+        response_model=M.WriteResult,
+        responses=_AUTH_RESPONSES,
+        summary="Resolve a claim by hand (needs the bearer token)",
+    )
+    async def api_override(
+        request: Request, claim_id: str, body: M.ClaimOverrideIn
+    ) -> M.WriteResult:
+        require_token(request)
+        layer = claims_layer()
+        await write(lambda s: layer.override(s, claim_id, body.status, body.note, body.by))
+        return M.WriteResult(ok=True, claim_id=claim_id)
+
+    @app.post(
+        "/api/claims/resolve",
+        response_model=M.WriteResult,
+        responses=_AUTH_RESPONSES,
+        summary="Re-resolve every claim against the membership history",
+    )
+    async def api_resolve(request: Request) -> M.WriteResult:
+        require_token(request)
+        claims_layer()
+        await write(lambda s: None)
+        return M.WriteResult(ok=True, detail="claims resolved")
+
+    # -- HTML forms -------------------------------------------------------------------------
+    def back(request: Request, anchor: str = "") -> RedirectResponse:
+        as_of = request.query_params.get("as_of")
+        url = "/claims" + (f"?as_of={urllib.parse.quote(as_of)}" if as_of else "")
+        return RedirectResponse(url + anchor, status_code=303)
+
+    @app.post("/claims", include_in_schema=False)
+    async def form_add_claim(request: Request) -> RedirectResponse:
+        fields = await checked_form(request)
+        layer = claims_layer()
+        kw: dict[str, Any] = {}
+        for name in CLAIM_FORM_FIELDS:
+            value = (fields.get(name) or "").strip()
+            if value:
+                kw[name] = value
+        for name in ("count_min", "count_max"):
+            if name in kw:
+                try:
+                    kw[name] = int(kw[name])
+                except ValueError:
+                    raise error(400, "Bad claim", f"{name} must be a whole number") from None
+        if "made_on" not in kw or "predicts" not in kw:
+            raise error(400, "Bad claim", "A claim needs at least made_on and predicts.")
+        cid = await write(lambda s: layer.add_claim(s, **kw))
+        return back(request, f"#claim-{urllib.parse.quote(cid)}")
+
+    @app.post("/claims/{claim_id}/override", include_in_schema=False)
+    async def form_override(request: Request, claim_id: str) -> RedirectResponse:
+        fields = await checked_form(request)
+        layer = claims_layer()
+        status = (fields.get("status") or "").strip()
+        note = (fields.get("note") or "").strip()
+        by = (fields.get("by") or "").strip()
+        await write(lambda s: layer.override(s, claim_id, status, note, by))
+        return back(request, f"#claim-{urllib.parse.quote(claim_id)}")
+
+    @app.post("/claims/resolve", include_in_schema=False)
+    async def form_resolve(request: Request) -> RedirectResponse:
+        await checked_form(request)
+        claims_layer()
+        await write(lambda s: None)
+        return back(request)
