@@ -43,7 +43,7 @@ ordered AS (
         lag(membership_id) OVER w AS prev_membership_id
     FROM spells
     WINDOW w AS (PARTITION BY person_id, legislature_id
-                 ORDER BY start_date,
+                 ORDER BY start_date NULLS FIRST,
                           CASE WHEN start_reason IN ({_REASONS}) THEN 1 ELSE 0 END,
                           end_date)
 )
