@@ -114,6 +114,8 @@ class RiskConfig:
     max_red_share : float
         At most this share of the legislature's members is red (the highest scores); the
         rest above the red threshold are amber. User rules are not capped.
+    max_amber_share : float
+        At most this share is amber (the next highest scores after the red ones).
     recent_days : int
         The recent window, in days, for the "recent" and "change" signals.
     min_votes : int
@@ -128,8 +130,9 @@ class RiskConfig:
 
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     red_threshold: float = 0.80
-    amber_threshold: float = 0.65
+    amber_threshold: float = 0.70
     max_red_share: float = 0.05
+    max_amber_share: float = 0.15
     recent_days: int = 90
     min_votes: int = 20
     min_party_size: int = 5
@@ -150,8 +153,10 @@ class RiskConfig:
                 "expected 0 <= amber_threshold <= red_threshold <= 1 but got "
                 f"{self.amber_threshold} and {self.red_threshold}"
             )
-        if not 0 < self.max_red_share <= 1:
-            raise ConfigError(f"max_red_share must be in (0, 1] but got {self.max_red_share}")
+        for name in ("max_red_share", "max_amber_share"):
+            share = getattr(self, name)
+            if not 0 < share <= 1:
+                raise ConfigError(f"{name} must be in (0, 1] but got {share}")
         for rule in self.rules:
             if rule.signal not in SIGNALS:
                 raise ConfigError(f"rule {rule.name!r}: unknown signal {rule.signal!r}")

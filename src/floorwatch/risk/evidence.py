@@ -102,7 +102,9 @@ def _detail(name: str, value: float, member: pd.Series, ctx: Context) -> str:
     if name == "loyalty_drop":
         return f"disloyalty in the last window is {value:+.0%} against the term"
     if name == "other_agreement":
-        side = ctx.against_label or ctx.other_party.get(member["party_id"]) or "the other side"
+        other = ctx.other_party.get(member["party_id"])
+        names = dict(zip(ctx.matrix.members["party_id"], ctx.matrix.members["party"], strict=True))
+        side = ctx.against_label or names.get(other) or other or "the other side"
         return f"voted with the majority of {side} on {value:.0%} of votes this term"
     if name == "agreement_rise":
         return f"agreement with the other side changed by {value:+.0%} in the latest window"

@@ -5,7 +5,8 @@ For each signal, a member's percentile is the share of the other members of thei
 the most extreme member of a party scores 1 and a signal on which everybody is equal scores 0.
 The score is the weighted mean of the percentiles of the signals that have data. A member is
 red when the score reaches ``red_threshold`` and is among the highest ``max_red_share`` of the
-legislature; amber when it reaches ``amber_threshold``; green otherwise. User rules can raise a
+legislature; amber when it reaches ``amber_threshold`` and is among the next highest
+``max_amber_share``; green otherwise. User rules can raise a
 member's level.
 """
 
@@ -69,8 +70,10 @@ def score_members(signals: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
     out["rank"] = order.to_numpy()
     n = int(scored.sum())
     cap = max(1, math.floor(config.max_red_share * n)) if n else 0
-    level = np.where(score >= config.amber_threshold, "amber", "green")
-    red = (score >= config.red_threshold) & (out["rank"].to_numpy() <= cap)
+    amber_cap = cap + (math.floor(config.max_amber_share * n) if n else 0)
+    rank = out["rank"].to_numpy()
+    level = np.where((score >= config.amber_threshold) & (rank <= amber_cap), "amber", "green")
+    red = (score >= config.red_threshold) & (rank <= cap)
     level = np.where(red, "red", level)
     fired: list[list[str]] = [[] for _ in range(len(out))]
     for rule in config.rules:

@@ -1,0 +1,181 @@
+"""``floorwatch flags`` and ``floorwatch backtest``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from floorwatch.cli.common import FormatOption, app, get_store
+from floorwatch.cli.output import Format, render, to_records
+from floorwatch.risk import flags as compute_flags
+from floorwatch.risk import load_config
+from floorwatch.risk.backtest import backtest as run_backtest
+
+__all__: list[str] = []
+
+LegislatureOption = Annotated[
+    str | None, typer.Option("--legislature", help="Chamber/legislature id, e.g. us-senate.")
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Risk model settings (TOML); see docs/risk.md.")
+]
+
+
+def _flag_records(frame) -> list[dict]:
+    out = []
+    for r in to_records(frame):
+        out.append(
+            {
+                "name": r["name"],
+                "party": r["party"],
+                "level": r["level"],
+                "score": r["score"],
+                "rank": None if r["rank"] is None else int(r["rank"]),
+                "person_id": r["person_id"],
+                "party_id": r["party_id"],
+                "legislature": r["legislature"],
+                "as_of": r["as_of"],
+                "signals": {k: r[k] for k in r if k in _SIGNAL_KEYS},
+                "evidence": r["evidence"],
+            }
+        )
+    return out
+
+
+from floorwatch.risk.config import SIGNALS as _SIGNALS  # noqa: E402
+
+_SIGNAL_KEYS = set(_SIGNALS)
+
+
+@app.command()
+def flags(
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date to look from (YYYY-MM-DD); only data dated on or before it is used.",
+        ),
+    ] = None,
+    legislature: LegislatureOption = None,
+    party: Annotated[str | None, typer.Option(help="Only members of this party.")] = None,
+    against: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--against",
+            help="Group to measure agreement with (party/faction id, or "
+            "person ids; repeatable). Default: each member's largest other party.",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    show: Annotated[
+        str, typer.Option(help="Which levels to list: red, amber (red+amber) or all.")
+    ] = "amber",
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Red/amber/green defection-risk flags with their evidence."""
+    cfg = load_config(config)
+    grp = (against[0] if len(against) == 1 else list(against)) if against else None
+    with get_store(read_only=True) as store:
+        frame = compute_flags(
+            store,
+            as_of=as_of,
+            legislature=legislature,
+            party=party,
+            against=grp,
+            config=cfg,
+            evidence="all" if show == "all" else "flagged",
+        )
+    if show == "red":
+        frame = frame[frame["level"] == "red"]
+    elif show == "amber":
+        frame = frame[frame["level"].isin(["red", "amber"])]
+    records = _flag_records(frame)
+    if fmt is Format.json:
+        render(records, fmt)
+        return
+    rows = [
+        {
+            "name": r["name"],
+            "party": r["party"],
+            "level": r["level"],
+            "score": r["score"],
+            "rank": r["rank"],
+            "why": "; ".join(e["detail"] for e in r["evidence"][:3]),
+        }
+        for r in records
+    ]
+    render(
+        rows,
+        fmt,
+        title=f"Flags as of {frame['as_of'].iloc[0] if len(frame) else as_of}",
+        columns=["name", "party", "level", "score", "rank", "why"],
+    )
+
+
+@app.command()
+def backtest(
+    legislature: LegislatureOption = None,
+    config: ConfigOption = None,
+    step_days: Annotated[int, typer.Option(help="Days between flag dates.")] = 30,
+    horizon_days: Annotated[
+        int,
+        typer.Option(
+            help="A member-date is positive when the member switches within this many days."
+        ),
+    ] = 180,
+    only_with_switches: Annotated[bool, typer.Option(help="Only periods with a switch.")] = False,
+    workers: Annotated[int, typer.Option(help="Parallel processes (one period each).")] = 1,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Backtest the flags on every real party switch in the store."""
+    cfg = load_config(config)
+    console = Console(stderr=True)
+    with get_store(read_only=True) as store, console.status("Backtesting..."):
+        result = run_backtest(
+            store,
+            legislature=legislature,
+            config=cfg,
+            step_days=step_days,
+            horizon_days=horizon_days,
+            only_with_switches=only_with_switches,
+            workers=workers,
+        )
+    if fmt is Format.json:
+        text = json.dumps(
+            {
+                "switches": to_records(result.switches),
+                "summary": result.summary,
+                "calibration": to_records(result.calibration),
+            },
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        )
+        print(text)
+        return
+    cols = [
+        "name",
+        "from_party",
+        "to_party",
+        "date_from",
+        "level_90d",
+        "rank_90d",
+        "level_60d",
+        "rank_60d",
+        "level_30d",
+        "rank_30d",
+        "red_list_30d",
+        "first_red",
+        "lead_days",
+    ]
+    if fmt is Format.csv:
+        render(result.switches, fmt, columns=cols)
+        return
+    render(result.switches, fmt, columns=cols, title="Switches: level and rank before the switch")
+    summary = {k: v for k, v in result.summary.items() if k != "by_level"}
+    render([{"measure": k, "value": v} for k, v in summary.items()], fmt, title="Summary")
+    render(result.calibration, fmt, title="Calibration: observed switch rate by score")
