@@ -8,6 +8,7 @@ write to its copy freely.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -30,24 +31,28 @@ def first_vote_date(shared: Path, congress: int, icpsr: int) -> dt.date:
 
 
 def uk_party_id(party: str) -> str:
-    return "uk-party-" + party.lower().replace(" ", "-").replace("/", "-")
+    """``uk-party-<slug>`` as the UK adapter names parties (``Lab/Co-op`` -> ``lab-co-op``)."""
+    return "uk-party-" + (re.sub(r"[^0-9a-z]+", "-", party.strip().lower()).strip("-") or "x")
 
 
-def load_uk_rows(store: floorwatch.Store, csv_path: Path) -> pd.DataFrame:
+def load_uk_rows(store: floorwatch.Store, csv_path: Path) -> None:
     """Write the parlparse Commons memberships into ``store`` with plain SQL (one transaction).
 
-    Person ids are the parlparse person ids; parties are organizations ``uk-party-<abbrev>``;
-    each row is a membership of ``uk-commons`` on behalf of its party. ``changed_party`` becomes
-    ``changed party``; ``9999-12-31`` (still in office) becomes an open end. Returns the rows.
+    A stand-in for ``floorwatch.ingest.adapters.ingest_uk_parlparse``, used only when that
+    adapter is not available, with the same ids: persons ``uk-parlparse-<n>`` (identifier
+    scheme ``parlparse`` holding the parlparse person id), parties ``uk-party-<slug>``, each row
+    a membership of ``uk-commons``; ``changed_party`` becomes ``changed party`` and
+    ``9999-12-31`` (still in office) an open end.
     """
     rows = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-    people = rows.groupby("person_id", as_index=False)["person_latestname"].last()
+    rows["pid"] = "uk-parlparse-" + rows["person_id"].str.rsplit("/", n=1).str[-1]
+    people = rows.groupby("pid", as_index=False)[["person_id", "person_latestname"]].last()
     parties = pd.DataFrame({"party": sorted(set(rows["party"]))})
     parties["id"] = [uk_party_id(p) for p in parties["party"]]
     ms = pd.DataFrame(
         {
             "id": rows["member_id"],
-            "person_id": rows["person_id"],
+            "person_id": rows["pid"],
             "party_id": [uk_party_id(p) for p in rows["party"]],
             "start_date": rows["fromdate"],
             "end_date": [None if t.startswith("9999") else t for t in rows["todate"]],
@@ -74,12 +79,11 @@ def load_uk_rows(store: floorwatch.Store, csv_path: Path) -> pd.DataFrame:
             )
             store.execute(
                 "INSERT INTO person (id, name, source) "
-                "SELECT person_id, person_latestname, 'parlparse' FROM _uk_people"
+                "SELECT pid, person_latestname, 'parlparse' FROM _uk_people"
             )
             store.execute(
                 "INSERT INTO identifier (scheme, identifier, person_id) "
-                "SELECT 'parlparse', replace(person_id, 'uk.org.publicwhip/person/', ''), "
-                "person_id FROM _uk_people"
+                "SELECT 'parlparse', person_id, pid FROM _uk_people"
             )
             store.execute(
                 """INSERT INTO membership (id, person_id, organization_id, on_behalf_of_id,
@@ -91,7 +95,16 @@ def load_uk_rows(store: floorwatch.Store, csv_path: Path) -> pd.DataFrame:
     finally:
         for name in ("_uk_people", "_uk_parties", "_uk_ms"):
             store.unregister(name)
-    return rows
+
+
+def load_uk(store: floorwatch.Store, csv_path: Path) -> None:
+    """Load the UK file with the adapter if floorwatch has it, else with :func:`load_uk_rows`."""
+    try:
+        from floorwatch.ingest.adapters import ingest_uk_parlparse
+    except ImportError:  # the adapter has not landed yet
+        load_uk_rows(store, csv_path)
+    else:
+        ingest_uk_parlparse(store, csv_path)
 
 
 def _copy(src: Path, tmp_path: Path) -> floorwatch.Store:
@@ -125,7 +138,7 @@ def senate(tmp_path, _senate_db):
 def _uk_db(tmp_path_factory, shared_data) -> Path:
     path = tmp_path_factory.mktemp("claims-uk") / "uk.duckdb"
     store = floorwatch.open(path)
-    load_uk_rows(store, shared_data / UK_CSV)
+    load_uk(store, shared_data / UK_CSV)
     store.close()
     return path
 

@@ -357,8 +357,17 @@ def test_default_as_of_is_the_record_end(senate, shared_data):
 
 # -- UK: parlparse Commons memberships ------------------------------------------------------
 def _uk_person(uk_rows, lastname, firstname):
+    """``parlparse:<parlparse person id>`` (a reference through the identifier table) and the
+    person's rows in the raw CSV."""
     rows = uk_rows[(uk_rows["lastname"] == lastname) & (uk_rows["firstname"] == firstname)]
-    return rows["person_id"].iloc[0], rows
+    return "parlparse:" + rows["person_id"].iloc[0], rows
+
+
+def _store_id(store, ref):
+    scheme, ident = ref.split(":", 1)
+    return store.scalar(
+        "SELECT person_id FROM identifier WHERE scheme = ? AND identifier = ?", [scheme, ident]
+    )
 
 
 def test_uk_floor_crossings(uk, uk_rows):
@@ -373,7 +382,7 @@ def test_uk_floor_crossings(uk, uk_rows):
     c1 = claims.add_claim(
         uk,
         made_on="2007-06-20",
-        about=davies,
+        about=_store_id(uk, davies),  # by person id; c2 by parlparse id
         predicts="joins",
         organization="uk-party-lab",
         wording="rumoured",
@@ -382,7 +391,7 @@ def test_uk_floor_crossings(uk, uk_rows):
     c2 = claims.add_claim(
         uk,
         made_on="2007-06-20",
-        about=f"parlparse:{davies.rsplit('/', 1)[1]}",
+        about=davies,
         predicts="leaves",
         organization="uk-party-con",
         stance="denies",
@@ -444,7 +453,8 @@ def test_uk_count_claim_uup_2003(uk, uk_rows):
         organization="uk-party-uup",
         deadline="2003-12-31",
     )
-    # Donaldson went on to the DUP on 2004-01-05: joins DUP from the UUP (no: from Ind UU).
+    # Donaldson went on to the DUP on 2004-01-05, but from "Ind UU", not from the UUP: no UUP
+    # member joined the DUP.
     to_dup = claims.add_claim(
         uk,
         made_on="2003-06-01",
@@ -472,7 +482,10 @@ def test_uk_whip_removed_counts_as_expelled(uk, uk_rows):
         uk.execute(
             "UPDATE membership SET end_reason = 'whip removed' WHERE person_id = ? "
             "AND on_behalf_of_id = 'uk-party-con' AND end_date = ?",
-            [winterton, dt.date.fromisoformat(ind["fromdate"]) - dt.timedelta(days=1)],
+            [
+                _store_id(uk, winterton),
+                dt.date.fromisoformat(ind["fromdate"]) - dt.timedelta(days=1),
+            ],
         )
     expelled = claims.add_claim(
         uk, made_on="2004-02-20", about=winterton, predicts="expelled", organization="uk-party-con"
