@@ -4,7 +4,8 @@
 one row per person per roll call in scope, with the columns
 
 ``vote_event_id, person_id, party_id, option, position, cast_code, role, has_vote,
-organization_id, period_id, start_date, seq, classification, crucial``.
+organization_id, period_id, start_date, seq, classification, crucial, k`` where ``k`` numbers
+the roll calls in time order (date, undated first, then ``seq``, then id).
 
 A member's party at a vote is ``vote.group_id`` (set at ingest); where that is missing it is
 the party spell (:data:`floorwatch.memberships.PARTY_SPELLS_SQL`) covering the roll call's date,
@@ -78,7 +79,8 @@ def ballot_ctes(scope: Scope, *, eligible: bool = False) -> str:
     parts = [
         f"""ve AS (
     SELECT ve.id AS vote_event_id, ve.organization_id, ve.legislative_period_id AS period_id,
-           o.parent_id, ve.start_date, ve.seq, ve.classification, ve.crucial
+           o.parent_id, ve.start_date, ve.seq, ve.classification, ve.crucial,
+           row_number() OVER (ORDER BY ve.start_date ASC NULLS FIRST, ve.seq, ve.id) AS k
     FROM vote_event ve LEFT JOIN organization o ON o.id = ve.organization_id
     WHERE {scope.rollcall_filter("ve")}
 )""",
@@ -96,9 +98,7 @@ def ballot_ctes(scope: Scope, *, eligible: bool = False) -> str:
     FROM membership m JOIN organization o ON o.id = m.organization_id
     WHERE o.classification IN ('legislature', 'chamber')
 )""",
-            f"""elig AS (
-    SELECT vote_event_id, person_id FROM vr
-    UNION
+            f"""seat_elig AS (
     SELECT ve.vote_event_id, s.person_id FROM ve
     JOIN seat s ON s.organization_id = ve.organization_id WHERE {seat_ok}
     UNION
@@ -106,10 +106,15 @@ def ballot_ctes(scope: Scope, *, eligible: bool = False) -> str:
     JOIN seat s ON s.organization_id = ve.parent_id WHERE {seat_ok}
 )""",
             """bal0 AS (
-    SELECT e.vote_event_id, e.person_id, vr.option, vr.position, vr.cast_code, vr.group_id,
-           vr.role, CASE WHEN vr.person_id IS NULL THEN 0 ELSE 1 END AS has_vote
-    FROM elig e LEFT JOIN vr ON vr.vote_event_id = e.vote_event_id
-                            AND vr.person_id = e.person_id
+    SELECT vote_event_id, person_id, option, position, cast_code, group_id, role,
+           1 AS has_vote
+    FROM vr
+    UNION ALL
+    SELECT e.vote_event_id, e.person_id, CAST(NULL AS VARCHAR), CAST(NULL AS SMALLINT),
+           CAST(NULL AS SMALLINT), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), 0
+    FROM seat_elig e
+    WHERE NOT EXISTS (SELECT 1 FROM vr WHERE vr.vote_event_id = e.vote_event_id
+                                         AND vr.person_id = e.person_id)
 )""",
             """known AS (
     SELECT ve.vote_event_id, a.person_id,
@@ -157,7 +162,7 @@ def ballot_ctes(scope: Scope, *, eligible: bool = False) -> str:
     SELECT b.vote_event_id, b.person_id, coalesce(b.group_id, sp.party_id) AS party_id,
            b.option, b.position, b.cast_code, b.role, b.has_vote,
            ve.organization_id, ve.period_id, ve.start_date, ve.seq, ve.classification,
-           ve.crucial
+           ve.crucial, ve.k
     FROM bal0 b JOIN ve ON ve.vote_event_id = b.vote_event_id
     LEFT JOIN spell_pick sp ON sp.vote_event_id = b.vote_event_id
                            AND sp.person_id = b.person_id

@@ -176,7 +176,7 @@ def agreement(
     side = side_sql("b")
     sql = f"""WITH {ballot_ctes(scope)},
 sided AS (
-    SELECT b.vote_event_id, b.person_id, b.party_id, b.start_date AS d, b.seq, {side} AS side,
+    SELECT b.vote_event_id, b.person_id, b.party_id, b.start_date AS d, b.k, {side} AS side,
            CASE WHEN {_in_group_sql(g)} THEN 1 ELSE 0 END AS in_group
     FROM ballot b WHERE {side} IS NOT NULL
 ),
@@ -191,12 +191,15 @@ cmp AS (
     FROM sided s JOIN gc ON gc.vote_event_id = s.vote_event_id
     WHERE {scope.party_filter("s.party_id")}
 ),
-counted AS (
+counted0 AS (
     SELECT cmp.*, CASE WHEN side = CASE WHEN y > n THEN 1 ELSE -1 END THEN 1 ELSE 0 END AS agree,
-           row_number() OVER (PARTITION BY person_id
-                              ORDER BY d DESC NULLS LAST, seq DESC, vote_event_id DESC)
-               AS rn_desc
+           row_number() OVER (ORDER BY person_id, k) AS rg
     FROM cmp WHERE y <> n
+),
+counted AS (
+    SELECT c.*, l.last_rg - c.rg + 1 AS rn_desc FROM counted0 c
+    JOIN (SELECT person_id, max(rg) AS last_rg FROM counted0 GROUP BY person_id) l
+      ON l.person_id = c.person_id
 ),
 agg AS (
     SELECT person_id, count(*) AS votes, sum(agree) AS agreed,

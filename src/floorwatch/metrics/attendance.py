@@ -6,7 +6,8 @@ Two bases, never mixed in one rate:
     Explicit attendance records (``attendance`` rows on ``event`` s such as plenary sittings or
     party meetings). ``present`` is attended; ``absent`` is missed; ``leave`` and ``excused``
     are known absences and ``suspended`` a barred member: all three are reported apart and
-    left out of the rate. An eligible member with no record for an event is counted missed.
+    left out of the rate. An eligible member with no record for an event is counted missed
+    (and also reported as ``unrecorded``, since it may be a gap in the source).
 ``"votes"``
     Roll calls, as GovTrack's *missed votes* and Public Whip's *attendance* ("divisions voted
     in / divisions possible while a member"). A member attended a division when they voted
@@ -50,6 +51,7 @@ ATTENDANCE_COLUMNS = (
     "possible",
     "attended",
     "missed",
+    "unrecorded",
     "excused",
     "suspended",
     "rate",
@@ -70,11 +72,12 @@ def _rollcall_records(scope: Scope) -> str:
     """CTEs ending in ``rec``: one row per eligible person per roll call."""
     return f"""{ballot_ctes(scope, eligible=True)},
 rec AS (
-    SELECT b.vote_event_id AS item_id, b.person_id, b.party_id, b.start_date AS d,
-           b.seq AS ord, b.crucial,
+    SELECT b.vote_event_id AS item_id, b.person_id, b.party_id, b.start_date AS d, b.k,
+           b.crucial,
            CASE WHEN {attended_sql("b")} = 1 THEN 'attended'
                 WHEN k.known_absence IS NOT NULL THEN k.known_absence
-                ELSE 'missed' END AS status
+                ELSE 'missed' END AS status,
+           b.has_vote AS recorded
     FROM ballot b
     LEFT JOIN known k ON k.vote_event_id = b.vote_event_id AND k.person_id = b.person_id
     WHERE {scope.party_filter("b.party_id")}
@@ -88,7 +91,8 @@ def _event_records(scope: Scope, classifications: tuple[str, ...] | None) -> str
         names = ", ".join(f"$cls_{i}" for i in range(len(classifications)))
         cls = f" AND e.classification IN ({names})"
     return f"""ev AS (
-    SELECT e.id, e.organization_id, e.start_date, e.crucial
+    SELECT e.id, e.organization_id, e.start_date, e.crucial,
+           row_number() OVER (ORDER BY e.start_date ASC NULLS FIRST, e.id) AS k
     FROM event e
     WHERE e.classification NOT IN {_NOT_SITTINGS} AND {scope.event_filter("e")}{cls}
 ),
@@ -121,11 +125,12 @@ party_pick AS (
     ) x WHERE rn = 1
 ),
 rec AS (
-    SELECT el.event_id AS item_id, el.person_id, pp.party_id, ev.start_date AS d,
-           CAST(NULL AS INTEGER) AS ord, ev.crucial,
+    SELECT el.event_id AS item_id, el.person_id, pp.party_id, ev.start_date AS d, ev.k,
+           ev.crucial,
            CASE a.status WHEN 'present' THEN 'attended' WHEN 'leave' THEN 'excused'
                 WHEN 'excused' THEN 'excused' WHEN 'suspended' THEN 'suspended'
-                ELSE 'missed' END AS status
+                ELSE 'missed' END AS status,
+           CASE WHEN a.person_id IS NULL THEN 0 ELSE 1 END AS recorded
     FROM elig el JOIN ev ON ev.id = el.event_id
     LEFT JOIN arow a ON a.event_id = el.event_id AND a.person_id = el.person_id
     LEFT JOIN party_pick pp ON pp.event_id = el.event_id AND pp.person_id = el.person_id
@@ -134,8 +139,8 @@ rec AS (
 
 
 def _summary(cur: str, prev: str) -> str:
-    """CTEs and the final SELECT over ``rec`` (item_id, person_id, party_id, d, ord, crucial,
-    status)."""
+    """CTEs and the final SELECT over ``rec`` (item_id, person_id, party_id, d, k, crucial,
+    status, recorded); ``k`` orders the records in time."""
     return f""",
 r AS (
     SELECT rec.*, CASE WHEN status = 'attended' THEN 1 ELSE 0 END AS att,
@@ -145,30 +150,32 @@ r AS (
 totals AS (
     SELECT person_id, sum(pos) AS possible, sum(att) AS attended,
            sum(pos) - sum(att) AS missed,
+           sum(CASE WHEN status = 'missed' AND recorded = 0 THEN 1 ELSE 0 END) AS unrecorded,
            sum(CASE WHEN status = 'excused' THEN 1 ELSE 0 END) AS excused,
            sum(CASE WHEN status = 'suspended' THEN 1 ELSE 0 END) AS suspended,
            sum(CASE WHEN pos = 1 THEN crucial ELSE 0 END) AS crucial_possible,
            sum(CASE WHEN att = 1 THEN crucial ELSE 0 END) AS crucial_attended
     FROM r GROUP BY person_id
 ),
-ordered AS (
-    SELECT person_id, att, d,
-           row_number() OVER (PARTITION BY person_id
-                              ORDER BY d ASC NULLS FIRST, ord, item_id) AS rn,
-           row_number() OVER (PARTITION BY person_id, att
-                              ORDER BY d ASC NULLS FIRST, ord, item_id) AS rn_att,
-           row_number() OVER (PARTITION BY person_id
-                              ORDER BY d DESC NULLS LAST, ord DESC, item_id DESC) AS rn_desc
+g AS (
+    SELECT person_id, att, d, k, row_number() OVER (ORDER BY person_id, k) AS rg
     FROM r WHERE pos = 1
 ),
+gb AS (SELECT person_id, max(rg) AS last_rg FROM g GROUP BY person_id),
+ordered AS (
+    SELECT g.person_id, g.att, g.d, gb.last_rg - g.rg + 1 AS rn_desc
+    FROM g JOIN gb ON gb.person_id = g.person_id
+),
 runs AS (
-    SELECT person_id, count(*) AS len, min(rn_desc) AS tail
-    FROM ordered WHERE att = 0 GROUP BY person_id, rn - rn_att
+    SELECT person_id, count(*) AS len, max(rg) AS end_rg FROM (
+        SELECT person_id, rg, rg - row_number() OVER (ORDER BY person_id, k) AS island
+        FROM g WHERE att = 0
+    ) m GROUP BY person_id, island
 ),
 streaks AS (
-    SELECT person_id, max(len) AS longest_streak,
-           max(CASE WHEN tail = 1 THEN len ELSE 0 END) AS current_streak
-    FROM runs GROUP BY person_id
+    SELECT runs.person_id, max(len) AS longest_streak,
+           max(CASE WHEN runs.end_rg = gb.last_rg THEN len ELSE 0 END) AS current_streak
+    FROM runs JOIN gb ON gb.person_id = runs.person_id GROUP BY runs.person_id
 ),
 win AS (
     SELECT person_id,
@@ -178,19 +185,19 @@ win AS (
            sum(CASE WHEN {prev} THEN att ELSE 0 END) AS p_att
     FROM ordered GROUP BY person_id
 ),
+last_k AS (
+    SELECT person_id, max(k) AS k FROM r WHERE party_id IS NOT NULL GROUP BY person_id
+),
 last_party AS (
-    SELECT person_id, party_id FROM (
-        SELECT person_id, party_id,
-               row_number() OVER (PARTITION BY person_id
-                                  ORDER BY d DESC NULLS LAST, ord DESC, item_id DESC) AS k
-        FROM r WHERE party_id IS NOT NULL
-    ) x WHERE k = 1
+    SELECT r.person_id, r.party_id FROM r
+    JOIN last_k ON last_k.person_id = r.person_id AND last_k.k = r.k
 ),
 out AS (
     SELECT t.person_id, coalesce(p.name, t.person_id) AS name, lp.party_id,
            coalesce(o.name, lp.party_id) AS party,
            CAST(t.possible AS BIGINT) AS possible, CAST(t.attended AS BIGINT) AS attended,
-           CAST(t.missed AS BIGINT) AS missed, CAST(t.excused AS BIGINT) AS excused,
+           CAST(t.missed AS BIGINT) AS missed, CAST(t.unrecorded AS BIGINT) AS unrecorded,
+           CAST(t.excused AS BIGINT) AS excused,
            CAST(t.suspended AS BIGINT) AS suspended,
            CASE WHEN t.possible > 0 THEN t.attended * 1.0 / t.possible END AS rate,
            CASE WHEN t.crucial_possible > 0
@@ -254,7 +261,8 @@ def attendance(
     -------
     pandas.DataFrame
         One row per member, columns :data:`ATTENDANCE_COLUMNS`: ``possible`` eligible records
-        less known absences, ``attended``, ``missed``, ``excused`` (leave or excused),
+        less known absences, ``attended``, ``missed`` (of which ``unrecorded``: eligible by
+        membership dates but with no record at all), ``excused`` (leave or excused),
         ``suspended``, ``rate`` = attended / possible, ``crucial_rate`` (records weighted by
         their ``crucial`` weight; NULL when none is crucial), ``current_streak`` and
         ``longest_streak`` (consecutive missed records; known absences neither break nor

@@ -64,7 +64,7 @@ def _per_rollcall_sql(scope: Scope, include_free: bool) -> str:
     return f"""WITH {ballot_ctes(scope)},
 {line_ctes()},
 rc AS (
-    SELECT l.vote_event_id, ve.organization_id, ve.period_id, ve.start_date AS date, ve.seq,
+    SELECT l.vote_event_id, ve.organization_id, ve.period_id, ve.start_date AS date, ve.seq, ve.k,
            l.party_id, l.yes, l.no, l.abstain,
            CASE WHEN l.yes + l.no > 0
                 THEN abs(l.yes - l.no) * 1.0 / (l.yes + l.no) END AS rice,
@@ -127,7 +127,7 @@ def _period_sql(period: str | int) -> str:
             raise InputError(f"period: expected a positive number of roll calls but got {period}")
         return (
             "'block ' || CAST(CAST(floor((row_number() OVER (PARTITION BY rc.party_id "
-            "ORDER BY rc.date ASC NULLS FIRST, rc.seq, rc.vote_event_id) - 1) * 1.0 / $block)"
+            "ORDER BY rc.k) - 1) * 1.0 / $block)"
             " AS INTEGER) + 1 AS VARCHAR)"
         )
     if period == "month":
