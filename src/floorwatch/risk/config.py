@@ -112,10 +112,11 @@ class RiskConfig:
         Score (0..1, a weighted mean of within-party percentiles) at or above which a member
         is red or amber.
     max_red_share : float
-        At most this share of the legislature's members is red (the highest scores); the
+        At most this share of each party's scored members is red (the highest scores; parties
+        too small for one place are pooled), so at most this share of the legislature. The
         rest above the red threshold are amber. User rules are not capped.
     max_amber_share : float
-        At most this share is amber (the next highest scores after the red ones).
+        At most this share of each party is amber (the next highest scores).
     recent_days : int
         The recent window, in days, for the "recent" and "change" signals.
     min_votes : int

@@ -22,6 +22,7 @@ FLAG_COLUMNS = (
     "level",
     "score",
     "rank",
+    "party_rank",
     "person_id",
     "party_id",
     "legislature",

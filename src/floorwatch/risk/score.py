@@ -4,9 +4,13 @@ For each signal, a member's percentile is the share of the other members of thei
 (parties smaller than ``min_party_size``: of the legislature) with a strictly lower value, so
 the most extreme member of a party scores 1 and a signal on which everybody is equal scores 0.
 The score is the weighted mean of the percentiles of the signals that have data. A member is
-red when the score reaches ``red_threshold`` and is among the highest ``max_red_share`` of the
-legislature; amber when it reaches ``amber_threshold`` and is among the next highest
-``max_amber_share``; green otherwise. User rules can raise a
+red when the score reaches ``red_threshold`` and is among the highest ``max_red_share`` of
+their party; amber when it reaches ``amber_threshold`` and is among the next highest
+``max_amber_share`` of their party; green otherwise. Places are allotted per party because
+flags are read party by party (a party's committee marks its own members) and because the
+within-party percentiles put the top of every party at the same height. Parties with fewer
+than ``1 / max_red_share`` scored members share one pool of places. So at most
+``max_red_share`` of the legislature is red. User rules can raise a
 member's level.
 """
 
@@ -52,6 +56,15 @@ def percentiles(signals: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
     return pct
 
 
+def _cap_groups(parties: np.ndarray, scored: np.ndarray, config: RiskConfig) -> np.ndarray:
+    """The group each member's red/amber places come from: their party when it has enough
+    scored members for one red place (1 / max_red_share), else one pool of small parties."""
+    need = math.ceil(1 / config.max_red_share - 1e-9)
+    counts = pd.Series(parties[scored]).value_counts()
+    big = set(counts[counts >= need].index)
+    return np.array([p if p in big else "\x00small" for p in parties], dtype=object)
+
+
 def score_members(signals: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
     """Add ``score``, ``rank``, ``level``, ``rules`` and the percentile columns ``pct_*``."""
     out = signals.copy()
@@ -66,15 +79,27 @@ def score_members(signals: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
     scored = (signals["n_votes"].to_numpy() >= config.min_votes) & ~np.isnan(score)
     score = np.where(scored, score, np.nan)
     out["score"] = score
-    order = pd.Series(score).rank(ascending=False, method="first")
-    out["rank"] = order.to_numpy()
-    n = int(scored.sum())
-    cap = max(1, math.floor(config.max_red_share * n)) if n else 0
-    amber_cap = cap + (math.floor(config.max_amber_share * n) if n else 0)
-    rank = out["rank"].to_numpy()
-    level = np.where((score >= config.amber_threshold) & (rank <= amber_cap), "amber", "green")
-    red = (score >= config.red_threshold) & (rank <= cap)
-    level = np.where(red, "red", level)
+    out["rank"] = pd.Series(score).rank(ascending=False, method="first").to_numpy()
+    # Red and amber are allotted per party (each party's highest scores), as a party's
+    # committee marks its own members; parties too small for one red place are pooled.
+    groups = _cap_groups(signals["party_id"].astype(str).to_numpy(), scored, config)
+    party_rank = np.full(len(out), np.nan)
+    level = np.full(len(out), "green", dtype=object)
+    for g in np.unique(groups):
+        idx = np.flatnonzero((groups == g) & scored)
+        if not len(idx):
+            continue
+        n = len(idx)
+        order = idx[np.argsort(-score[idx], kind="stable")]
+        party_rank[order] = np.arange(1, n + 1)
+        red_cap = math.floor(config.max_red_share * n + 1e-9)
+        amber_cap = red_cap + math.floor(config.max_amber_share * n + 1e-9)
+        for k, i in enumerate(order, 1):
+            if k <= red_cap and score[i] >= config.red_threshold:
+                level[i] = "red"
+            elif k <= amber_cap and score[i] >= config.amber_threshold:
+                level[i] = "amber"
+    out["party_rank"] = party_rank
     fired: list[list[str]] = [[] for _ in range(len(out))]
     for rule in config.rules:
         values = signals[rule.signal].to_numpy(dtype="float64", na_value=np.nan)
