@@ -408,26 +408,28 @@ def strip_plot(
     desc: str | None = None,
     x_label: str | None = None,
     width: int = DEFAULT_WIDTH,
-    row_height: int = 36,
+    row_height: int = 56,
     highlight: str | None = None,
 ) -> Markup:
     """One dot per member on a scale, one row per group, coloured by risk level.
 
     Dots with an ``href`` are links (to the member page). ``highlight`` draws a ring round the
-    dot whose label equals it.
+    dot whose label equals it. Dots are spread vertically within their row by a fixed jitter
+    derived from the label, so the picture is the same on every render.
     """
     dots = [d for d in dots if _finite(d.value)]
-    groups = list(dict.fromkeys(d.group for d in dots))
-    height = 30 + max(len(groups), 1) * row_height + 30
     if not dots:
         return _empty("strip", title, width, 120, "No ideal points for this period.")
+    groups = list(dict.fromkeys(d.group for d in dots))
+    top, bottom = 16, 58
+    height = top + len(groups) * row_height + bottom
     vals = [float(d.value) for d in dots]
     lo, hi = min(vals), max(vals)
-    pad = (hi - lo) * 0.05 or 0.5
-    top, right, bottom, left = _MARGIN
-    left = max(left, 8 + 6 * max((len(g) for g in groups), default=0))
+    pad = (hi - lo) * 0.04 or 0.5
+    left = max(_MARGIN[3], 14 + 7 * max(len(g) for g in groups))
     f = _Frame(width, height, lo - pad, hi + pad, 0, 1)
     f.x0 = left
+    axis_y = top + len(groups) * row_height
     levels = sorted({d.level for d in dots}, key=lambda v: ("red", "amber", "green", None).index(v))
     parts, _ = _open(
         "strip",
@@ -439,25 +441,29 @@ def strip_plot(
     for t in nice_ticks(f.xlo, f.xhi, 6):
         x = f.sx(t)
         parts.append(
-            f'<line x1="{_fmt(x)}" x2="{_fmt(x)}" y1="20" y2="{height - 34}" stroke="#e3e3e3"/>'
-            f'<text x="{_fmt(x)}" y="{height - 22}" text-anchor="middle" '
+            f'<line x1="{_fmt(x)}" x2="{_fmt(x)}" y1="{top}" y2="{axis_y}" stroke="#e3e3e3"/>'
+            f'<text x="{_fmt(x)}" y="{axis_y + 14}" text-anchor="middle" '
             f'fill="#444444">{_value(t)}</text>'
         )
+    parts.append(f'<line x1="{f.x0}" x2="{f.x1}" y1="{axis_y}" y2="{axis_y}" stroke="#444444"/>')
     if x_label:
         parts.append(
-            f'<text x="{_fmt((f.x0 + f.x1) / 2)}" y="{height - 8}" text-anchor="middle" '
+            f'<text x="{_fmt((f.x0 + f.x1) / 2)}" y="{axis_y + 30}" text-anchor="middle" '
             f'fill="#444444">{escape(x_label)}</text>'
         )
     order = {"red": 3, "amber": 2, "green": 1, None: 0}
     for gi, g in enumerate(groups):
-        cy = 30 + gi * row_height + row_height / 2
+        y0 = top + gi * row_height
+        cy = y0 + row_height / 2
+        if gi:
+            parts.append(f'<line x1="{f.x0}" x2="{f.x1}" y1="{y0}" y2="{y0}" stroke="#f0f0f0"/>')
         parts.append(
-            f'<text x="{f.x0 - 6}" y="{_fmt(cy + 4)}" text-anchor="end" '
+            f'<text x="{f.x0 - 8}" y="{_fmt(cy + 4)}" text-anchor="end" '
             f'fill="#222222">{escape(g)}</text>'
         )
         members = sorted((d for d in dots if d.group == g), key=lambda d: order.get(d.level, 0))
-        for k, d in enumerate(members):
-            jitter = ((k * 7919) % 11 - 5) / 5 * (row_height * 0.3)
+        for d in members:
+            spread = (sum(map(ord, d.label)) * 7919 % 101) / 100 - 0.5
             colour = LEVEL_COLOURS.get(d.level, LEVEL_COLOURS[None])
             tip = f"{d.label}: {d.value:.2f}" + (f" ({d.level})" if d.level else "")
             if d.note:
@@ -467,7 +473,7 @@ def strip_plot(
                 ring = ' stroke="#000000" stroke-width="2"'
             circle = (
                 f'<circle class="dot level-{escape(d.level or "none")}" '
-                f'cx="{_fmt(f.sx(float(d.value)))}" cy="{_fmt(cy + jitter)}" '
+                f'cx="{_fmt(f.sx(float(d.value)))}" cy="{_fmt(cy + spread * row_height * 0.6)}" '
                 f'r="{6 if ring else 4.5}" fill="{colour}" fill-opacity="0.85"{ring}>'
                 f"<title>{escape(tip)}</title></circle>"
             )
@@ -561,7 +567,7 @@ def timeline(
         return _empty("timeline", title, width, 80, "No history for this period.")
     rows = list(dict.fromkeys(s.row for s in spells))
     height = 20 + len(rows) * row_height + 30
-    left = max(_MARGIN[3], 8 + 6 * max(len(r) for r in rows))
+    left = max(_MARGIN[3], 14 + 7 * max(len(r) for r in rows))
     f = _Frame(width, height, _num(lo), _num(hi), 0, 1)
     f.x0 = left
     f.y0 = height - 30

@@ -76,12 +76,6 @@ def section(available: bool, data: Any = None, note: str | None = None) -> dict[
     return {"available": available, "note": note, "data": data}
 
 
-def missing(layer: str) -> dict[str, Any]:
-    return section(
-        False, None, f"Not available yet: the {LAYER_MODULES[layer]} layer is not installed."
-    )
-
-
 # -- values --------------------------------------------------------------------------------
 def clean(value: Any) -> Any:
     """A JSON-ready value: NaN/NaT to None, numpy scalars to Python, timestamps to dates."""
@@ -211,6 +205,15 @@ def _persons(store: Store) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in rows}
 
 
+def _major_parties(spells: pd.DataFrame, share: float = 0.1) -> list[str]:
+    """Parties holding at least ``share`` of the distinct members in ``spells``, largest first."""
+    if spells.empty:
+        return []
+    counts = spells.groupby("party_id")["person_id"].nunique().sort_values(ascending=False)
+    total = spells["person_id"].nunique()
+    return [str(p) for p, n in counts.items() if n >= max(2, share * total)]
+
+
 def _switch_rows(store: Store, as_of: dt.date, **kw: Any) -> list[dict[str, Any]]:
     frame = switches(store, **kw)
     if frame.empty:
@@ -220,9 +223,7 @@ def _switch_rows(store: Store, as_of: dt.date, **kw: Any) -> list[dict[str, Any]
 
 
 # -- pages ---------------------------------------------------------------------------------
-def build_overview(
-    store: Store, as_of: dt.date, layers: dict[str, ModuleType | None]
-) -> dict[str, Any]:
+def build_overview(store: Store, as_of: dt.date, env: L.Env) -> dict[str, Any]:
     """Legislatures with their parties' seats, the red/amber list, cohesion, recent switches."""
     orgs = _org_names(store)
     spells = _spells(store, as_of)
@@ -266,6 +267,7 @@ def build_overview(
         [as_of],
     )
     leg_ids = [leg["id"] for leg in legislatures]
+    major = _major_parties(spells)
     return {
         "as_of": as_of,
         "legislatures": legislatures,
@@ -273,20 +275,21 @@ def build_overview(
             {"month": f"{int(r['y']):04d}-{int(r['m']):02d}", "roll_calls": int(r["n"])}
             for r in activity
         ],
-        "flags": L.flag_list(store, as_of, layers, legislatures=leg_ids, orgs=orgs),
-        "cohesion": L.cohesion_series(store, as_of, layers, legislatures=leg_ids, orgs=orgs),
+        "flags": L.flag_list(store, as_of, env, legislatures=leg_ids, orgs=orgs),
+        "cohesion": L.cohesion_series(
+            store, as_of, env, legislatures=leg_ids, orgs=orgs, parties=major
+        ),
         "switches": _switch_rows(store, as_of)[-10:],
     }
 
 
-def build_members(
-    store: Store, as_of: dt.date, layers: dict[str, ModuleType | None]
-) -> dict[str, Any]:
+def build_members(store: Store, as_of: dt.date, env: L.Env) -> dict[str, Any]:
     """Every member of every legislature by ``as_of``: sitting ones and former ones."""
     orgs = _org_names(store)
     persons = _persons(store)
     spells = _spells(store, as_of)
-    flags = L.flag_index(store, as_of, layers)
+    legs = sorted(set(spells["legislature_id"]) - {""})
+    flags = L.flag_index(store, as_of, env, legs)
     out = []
     for leg_id in sorted(set(spells["legislature_id"]) - {""}):
         leg = spells[spells["legislature_id"] == leg_id]
@@ -306,9 +309,7 @@ def build_members(
     return {"as_of": as_of, "legislatures": out, "flags_available": bool(flags)}
 
 
-def build_member(
-    store: Store, person_id: str, as_of: dt.date, layers: dict[str, ModuleType | None]
-) -> dict[str, Any]:
+def build_member(store: Store, person_id: str, as_of: dt.date, env: L.Env) -> dict[str, Any]:
     """One member's record as of ``as_of``."""
     rows = store.records(
         "SELECT id, name, sort_name, given_name, family_name, gender, birth_date, death_date,"
@@ -370,12 +371,16 @@ def build_member(
         [person_id, as_of, person_id, as_of],
     )
     sw = _switch_rows(store, as_of, person=person_id, include_elections=True)
+    leg_spells = spells[spells["legislature_id"] == legislature] if legislature else spells[:0]
+    since = min((h["start_date"] for h in history if h["start_date"]), default=None)
     ctx = L.MemberContext(
         person_id=person_id,
         party_id=party["party_id"] if party else None,
         legislature=legislature,
         as_of=as_of,
         orgs=orgs,
+        since=since,
+        groups=_major_parties(leg_spells),
     )
     return {
         "as_of": as_of,
@@ -386,18 +391,16 @@ def build_member(
         "crucial_events": records(crucial),
         "vote_tally": records(tally),
         "recent_votes": records(votes),
-        "attendance": L.member_attendance(store, ctx, layers),
-        "loyalty": L.member_loyalty(store, ctx, layers),
-        "agreement": L.member_agreement(store, ctx, layers),
-        "ideal_points": L.member_ideal_points(store, ctx, layers),
-        "flag": L.member_flag(store, ctx, layers),
-        "claims": L.member_claims(store, ctx, layers),
+        "attendance": L.member_attendance(store, ctx, env),
+        "loyalty": L.member_loyalty(store, ctx, env),
+        "agreement": L.member_agreement(store, ctx, env),
+        "ideal_points": L.member_ideal_points(store, ctx, env),
+        "flag": L.member_flag(store, ctx, env),
+        "claims": L.member_claims(store, ctx, env),
     }
 
 
-def build_party(
-    store: Store, org_id: str, as_of: dt.date, layers: dict[str, ModuleType | None]
-) -> dict[str, Any]:
+def build_party(store: Store, org_id: str, as_of: dt.date, env: L.Env) -> dict[str, Any]:
     """A party's members as of ``as_of`` on the ideal-point map, and its cohesion."""
     orgs = _org_names(store)
     org = orgs.get(org_id)
@@ -406,12 +409,12 @@ def build_party(
     persons = _persons(store)
     spells = _spells(store, as_of)
     ours = spells[spells["party_id"] == org_id]
-    flags = L.flag_index(store, as_of, layers)
+    legs = sorted(set(ours["legislature_id"]) - {""})
+    flags = L.flag_index(store, as_of, env, legs)
     cur = ours[ours["current"]].drop_duplicates("person_id", keep="last")
     former = ours[~ours["person_id"].isin(cur["person_id"])].drop_duplicates(
         "person_id", keep="last"
     )
-    legs = sorted(set(ours["legislature_id"]) - {""})
     members = sorted(_member_rows(cur, persons, orgs, flags), key=lambda r: r["sort_name"].lower())
     return {
         "as_of": as_of,
@@ -421,9 +424,9 @@ def build_party(
         "former": sorted(
             _member_rows(former, persons, orgs, {}), key=lambda r: r["sort_name"].lower()
         ),
-        "ideal_points": L.party_ideal_points(store, org_id, legs, as_of, layers, flags, orgs),
+        "ideal_points": L.party_ideal_points(store, org_id, legs, as_of, env, flags, orgs),
         "cohesion": L.cohesion_series(
-            store, as_of, layers, legislatures=legs, orgs=orgs, party=org_id
+            store, as_of, env, legislatures=legs, orgs=orgs, parties=[org_id]
         ),
         "switches": [
             s
@@ -436,7 +439,7 @@ def build_party(
 def build_switches(
     store: Store,
     as_of: dt.date,
-    layers: dict[str, ModuleType | None],
+    env: L.Env,
     *,
     include_elections: bool = False,
 ) -> dict[str, Any]:
@@ -448,15 +451,13 @@ def build_switches(
     }
 
 
-def build_claims(
-    store: Store, as_of: dt.date, layers: dict[str, ModuleType | None]
-) -> dict[str, Any]:
+def build_claims(store: Store, as_of: dt.date, env: L.Env) -> dict[str, Any]:
     """The claims ledger and the sources' track records."""
     return {
         "as_of": as_of,
-        "claims": L.claims_list(store, as_of, layers),
-        "track_records": L.claims_scores(store, as_of, layers),
-        "vocabulary": L.claims_vocabulary(layers),
+        "claims": L.claims_list(store, as_of, env),
+        "track_records": L.claims_scores(store, as_of, env),
+        "vocabulary": L.claims_vocabulary(env),
     }
 
 
@@ -501,9 +502,15 @@ _TERMS = (
 )
 
 
-def build_definitions(layers: dict[str, ModuleType | None]) -> dict[str, Any]:
+def build_definitions(env: L.Env) -> dict[str, Any]:
     """Terms, settings and the definitions documented by the installed layers."""
+    layers = env.layers
     terms = [{"name": n, "definition": d, "source": s} for n, d, s in _TERMS]
+    risk = layers.get("risk")
+    for name, meaning in getattr(risk, "SIGNALS", {}).items():
+        terms.append(
+            {"name": f"Risk signal: {name}", "definition": meaning, "source": "floorwatch.risk"}
+        )
     for name, module in layers.items():
         if module is None:
             continue

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from floorwatch import __version__
 from floorwatch.errors import NotFoundError
 from floorwatch.store import Store
+from floorwatch.web import _layers as L
 from floorwatch.web import charts as C
 from floorwatch.web import data as D
 from floorwatch.web import models as M
@@ -84,15 +85,16 @@ class Dashboard:
         self.access = access
         self.writable = writable
         self.layers = D.detect_layers()
-        self.env = Environment(
+        self.env = L.Env(self.layers, memo=access.memo)
+        self.jinja = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=select_autoescape(["html"]),
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters["pct"] = _pct
-        self.env.filters["num"] = _numf
-        self.env.filters["q"] = _quote
+        self.jinja.filters["pct"] = _pct
+        self.jinja.filters["num"] = _numf
+        self.jinja.filters["q"] = _quote
 
     # -- lookups needing the store -------------------------------------------------------------
     def bounds(self) -> dict[str, Any]:
@@ -106,7 +108,7 @@ class Dashboard:
 
     # -- building --------------------------------------------------------------------------
     def _builder(self, kind: str, key: str, as_of: dt.date) -> Callable[[Store], dict]:
-        layers = self.layers
+        layers = self.env
         if kind == "overview":
             return lambda s: D.build_overview(s, as_of, layers)
         if kind == "members":
@@ -183,12 +185,12 @@ class Dashboard:
             "layers": {k: v is not None for k, v in self.layers.items()},
             "version": __version__,
         }
-        return self.env.get_template(spec.template).render(**ctx)
+        return self.jinja.get_template(spec.template).render(**ctx)
 
     def error_html(self, status: int, title: str, detail: str) -> str:
         name = f"{status}.html"
         template = name if (TEMPLATES / name).exists() else "error.html"
-        return self.env.get_template(template).render(
+        return self.jinja.get_template(template).render(
             status=status,
             title=title,
             detail=detail,

@@ -248,3 +248,22 @@ class StoreAccess:
                 return Cached(old, stale=True)
             self.cache.put(key, stamp, value)
             return Cached(value)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per store state for ``key`` (for shared intermediate results).
+
+        Called while a page is being built, with that page's open store captured by
+        ``compute``; only one thread computes a given key at a time.
+        """
+        ck = ("memo", key)
+        stamp = self.stamp()
+        hit = self.cache.peek(ck, stamp)
+        if hit is not None:
+            return hit[0]
+        with self.cache.builder_lock(ck):
+            hit = self.cache.peek(ck, stamp)
+            if hit is not None:
+                return hit[0]
+            value = compute()
+            self.cache.put(ck, stamp, (value,))
+            return value
