@@ -39,3 +39,96 @@ def voteview(
         f"roll calls, {result.votes} votes; {result.switches} party switch(es) found; "
         f"{result.skipped_president_rows} President row(s) skipped."
     )
+
+
+@ingest_app.command("popolo")
+def popolo(
+    file: Annotated[Path, typer.Argument(help="Popolo JSON file (e.g. ep-popolo-v1.0.json).")],
+    id_prefix: Annotated[
+        str | None,
+        typer.Option("--id-prefix", help="Prefix every id from the file (to avoid collisions)."),
+    ] = None,
+) -> None:
+    """Load a Popolo JSON file: persons, organizations, memberships, events, vote events."""
+    from floorwatch.ingest.popolo import ingest_popolo
+
+    with get_store() as store, console.status("Loading Popolo JSON..."):
+        r = ingest_popolo(store, file, id_prefix=id_prefix)
+    console.print(
+        f"Loaded {r.persons} people ({r.other_names} other names, {r.identifiers} identifiers), "
+        f"{r.organizations} organizations, {r.memberships} memberships, {r.events} events "
+        f"({r.attendance} attendance rows), {r.vote_events} vote events, {r.votes} votes."
+    )
+
+
+@ingest_app.command("csv")
+def csv_template(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="persons, organizations, memberships, events, attendance, vote_events, votes, "
+            "counts, whips, identifiers or other_names."
+        ),
+    ],
+    file: Annotated[Path, typer.Argument(help="The CSV file (UTF-8, with a header line).")],
+) -> None:
+    """Load a floorwatch CSV template file (see docs/csv-templates.md)."""
+    from floorwatch.ingest.csv import ingest_csv
+
+    with get_store() as store:
+        r = ingest_csv(store, kind, file)
+    console.print(f"Loaded {r.rows} {r.kind} row(s) from {file}.")
+
+
+def _adapter_report(what: str, r) -> None:
+    console.print(
+        f"Loaded {what}: {r.persons} people, {r.organizations} organizations, "
+        f"{r.memberships} memberships, {r.events} events, {r.attendance} attendance rows."
+    )
+    skipped = [
+        (r.skipped_blank_rows, "row(s) with a blank name skipped"),
+        (r.duplicate_rows, "duplicate row(s) written once"),
+        (r.unmatched_rows, "row(s) skipped: constituency not in the member list"),
+        (r.predecessor_rows, "row(s) of a by-election predecessor kept as a separate person"),
+    ]
+    for n, text in skipped:
+        if n:
+            console.print(f"  {n} {text}")
+
+
+@ingest_app.command("singapore")
+def singapore(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder with fact_attendance.csv, sittings.csv, party.csv.")
+    ],
+) -> None:
+    """Load the Singapore Parliament attendance dataset (2012-2023)."""
+    from floorwatch.ingest.adapters import ingest_singapore
+
+    with get_store() as store, console.status("Loading Singapore attendance..."):
+        r = ingest_singapore(store, folder)
+    _adapter_report("Singapore Parliament attendance", r)
+
+
+@ingest_app.command("malaysia")
+def malaysia(
+    folder: Annotated[Path, typer.Argument(help="Folder with attendance_long.csv and 15mps.csv.")],
+) -> None:
+    """Load the Malaysian Dewan Rakyat attendance dataset (15th Parliament)."""
+    from floorwatch.ingest.adapters import ingest_malaysia
+
+    with get_store() as store, console.status("Loading Dewan Rakyat attendance..."):
+        r = ingest_malaysia(store, folder)
+    _adapter_report("Dewan Rakyat attendance", r)
+
+
+@ingest_app.command("uk-parlparse")
+def uk_parlparse(
+    file: Annotated[Path, typer.Argument(help="uk_commons_memberships_1997_2015.csv")],
+) -> None:
+    """Load UK House of Commons memberships with party changes (mySociety parlparse)."""
+    from floorwatch.ingest.adapters import ingest_uk_parlparse
+
+    with get_store() as store, console.status("Loading parlparse memberships..."):
+        r = ingest_uk_parlparse(store, file)
+    _adapter_report("House of Commons memberships", r)
