@@ -130,8 +130,8 @@ class RiskConfig:
     """
 
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    red_threshold: float = 0.80
-    amber_threshold: float = 0.70
+    red_threshold: float = 0.75
+    amber_threshold: float = 0.65
     max_red_share: float = 0.05
     max_amber_share: float = 0.15
     recent_days: int = 90
