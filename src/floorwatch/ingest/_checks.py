@@ -130,7 +130,9 @@ def check_overlaps(
     """Fail if two memberships of one person in one organization overlap in time.
 
     ``staged`` is a table or view with columns ``_line, id, person_id, organization_id, role,
-    start_date, end_date`` (DATE, NULL meaning open). Dates are closed intervals: a membership
+    start_date, end_date`` (DATE, NULL meaning open); a NULL role counts as ``member``, and
+    memberships with different roles (e.g. ``member`` and ``chair`` of a committee) may overlap.
+    Dates are closed intervals: a membership
     that ends on 10 May and one that starts on 10 May overlap (end the first on 9 May). Rows
     already in the store with the same ``id`` as a staged row are being replaced and are not
     compared. ``where`` maps a ``_line`` to the (line, column) to report; by default the line
@@ -138,12 +140,12 @@ def check_overlaps(
     """
     sql = f"""
     WITH s AS (
-        SELECT _line, id, person_id, organization_id, coalesce(role, '') AS role,
+        SELECT _line, id, person_id, organization_id, coalesce(role, 'member') AS role,
                start_date, end_date FROM {staged}),
     other AS (
         SELECT _line, id, person_id, organization_id, role, start_date, end_date FROM s
         UNION ALL
-        SELECT NULL, id, person_id, organization_id, coalesce(role, ''), start_date, end_date
+        SELECT NULL, id, person_id, organization_id, coalesce(role, 'member'), start_date, end_date
         FROM membership WHERE id NOT IN (SELECT id FROM s))
     SELECT a._line, b._line, b.id, a.person_id, a.organization_id, a.start_date, a.end_date,
            b.start_date, b.end_date

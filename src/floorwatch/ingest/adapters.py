@@ -634,7 +634,8 @@ def ingest_uk_parlparse(store: Store, path: str | os.PathLike[str]) -> AdapterRe
     raw = store.query(
         f"""SELECT _line, person_id, member_id, trim(firstname) AS firstname,
                    trim(lastname) AS lastname, constituency, trim(party) AS party,
-                   CAST(fromdate AS DATE) AS fromdate, CAST(todate AS DATE) AS todate, fromwhy, towhy, {opt["person_latestname"]} AS latestname,
+                   CAST(fromdate AS DATE) AS fromdate, CAST(todate AS DATE) AS todate,
+                   fromwhy, towhy, {opt["person_latestname"]} AS latestname,
                    {opt["datadotparl_id"]} AS datadotparl, {opt["source_file"]} AS source_file
             FROM _uk_raw ORDER BY _line"""
     )

@@ -605,18 +605,24 @@ def _membership_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def _write(store: Store, spec: Kind, frame: pd.DataFrame) -> None:
     data = frame.drop(columns=["_line"])
     if spec.table == "vote":
-        role = "c.role" if "role" in data else "NULL"
+        # A vote is replaced whole; a group or role the file does not give is kept from the
+        # vote it replaces, else the group is the party the voter sat for on the day.
+        role = "coalesce(c.role, o.role)" if "role" in data else "o.role"
         store.register("_csv_votes", data)
         try:
+            store.execute(
+                "CREATE OR REPLACE TEMP TABLE _csv_old AS SELECT v.* FROM vote v "
+                "JOIN _csv_votes c ON c.vote_event_id = v.vote_event_id "
+                "AND c.voter_id = v.voter_id"
+            )
             store.execute(
                 "DELETE FROM vote WHERE EXISTS (SELECT 1 FROM _csv_votes c WHERE "
                 "c.vote_event_id = vote.vote_event_id AND c.voter_id = vote.voter_id)"
             )
-            # group_id defaults to the party the voter sat for on the day of the roll call.
             store.execute(
                 f"""INSERT INTO vote (vote_event_id, voter_id, option, position, group_id, role)
                 SELECT c.vote_event_id, c.voter_id, c.option, CAST(c.position AS SMALLINT),
-                       coalesce(c.group_id, (
+                       coalesce(c.group_id, o.group_id, (
                            SELECT min(m.on_behalf_of_id) FROM membership m
                            JOIN vote_event ve ON ve.id = c.vote_event_id
                            WHERE m.person_id = c.voter_id
@@ -626,9 +632,11 @@ def _write(store: Store, spec: Kind, frame: pd.DataFrame) -> None:
                              AND (m.end_date IS NULL OR ve.start_date IS NULL
                                   OR m.end_date >= ve.start_date))),
                        {role}
-                FROM _csv_votes c"""
+                FROM _csv_votes c LEFT JOIN _csv_old o
+                  ON o.vote_event_id = c.vote_event_id AND o.voter_id = c.voter_id"""
             )
         finally:
             store.unregister("_csv_votes")
+            store.drop_temp("_csv_old")
         return
     upsert(store, spec.table, data, list(spec.key))
