@@ -659,7 +659,7 @@ def _claims_frame(store: Store, env: Env, as_of: dt.date, person: str | None = N
     for r in rows:
         # What was known on the as-of date: a later resolution is still pending then.
         resolved = r.get("resolved_on")
-        if r["status"] != "pending" and (resolved is None or resolved > as_of):
+        if r["status"] != "pending" and resolved is not None and resolved > as_of:
             r["status"] = "pending"
             r["days_ahead"] = None
             r["note"] = None

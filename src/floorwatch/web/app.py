@@ -185,7 +185,7 @@ def create_app(
         app.add_api_route(
             json_path,
             json_route,
-            methods=["GET", "HEAD"],
+            methods=["GET"],
             response_model=spec.model,
             summary=summary,
             name=f"{kind}_json",
@@ -194,6 +194,9 @@ def create_app(
                 404: {"model": M.ErrorBody, "description": "Unknown id."},
                 503: {"model": M.ErrorBody, "description": "Store busy (ingest running)."},
             },
+        )
+        app.add_api_route(
+            json_path, json_route, methods=["HEAD"], include_in_schema=False, name=f"{kind}_head"
         )
         app.add_api_route(
             html_path, html_route, methods=["GET", "HEAD"], include_in_schema=False, name=kind

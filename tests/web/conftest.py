@@ -1,0 +1,90 @@
+"""Fixtures of the web tests: a store file of Voteview Senate 107 with two claims.
+
+The session-wide ``s107_store`` keeps a read-write connection open, and DuckDB refuses a
+read-only connection to a file this process already has open read-write, so the dashboard
+tests build their own file and close it before serving it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import floorwatch
+
+
+def build_web_store(path: Path, shared: Path) -> Path:
+    """Ingest S107 and record two claims (one that came true, one that did not); close."""
+    store = floorwatch.open(path)
+    try:
+        d = shared / "voteview-senate"
+        floorwatch.ingest_voteview(
+            store, d / "S107_members.csv", d / "S107_rollcalls.csv", d / "S107_votes.csv"
+        )
+        try:
+            from floorwatch import claims
+        except ImportError:  # pragma: no cover - the claims layer is part of the package
+            return path
+        claims.add_claim(
+            store,
+            made_on="2001-05-22",
+            about="bioguide-J000072",
+            predicts="leaves",
+            organization="us-party-200",
+            wording="likely",
+            outlet="Example Wire",
+            speaker="a reporter",
+            source_kind="journalist",
+        )
+        claims.add_claim(
+            store,
+            made_on="2001-05-23",
+            about="bioguide-C001040",
+            predicts="leaves",
+            organization="us-party-200",
+            wording="possible",
+            outlet="Example Wire",
+            speaker="a reporter",
+            source_kind="journalist",
+        )
+        claims.resolve_claims(store)
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def web_store_path(tmp_path_factory, shared_data) -> Path:
+    """A closed store file for read-only serving (tests must not write to it)."""
+    return build_web_store(tmp_path_factory.mktemp("web") / "s107.duckdb", shared_data)
+
+
+@pytest.fixture
+def writable_store_path(tmp_path, shared_data) -> Path:
+    """A fresh store file that a test may write claims into."""
+    return build_web_store(tmp_path / "s107w.duckdb", shared_data)
+
+
+@pytest.fixture(scope="session")
+def s107_csv(shared_data):
+    """The raw S107 Voteview tables, read with pandas straight from the CSV files."""
+    import pandas as pd
+
+    d = shared_data / "voteview-senate"
+    return {
+        "members": pd.read_csv(d / "S107_members.csv"),
+        "rollcalls": pd.read_csv(d / "S107_rollcalls.csv"),
+        "votes": pd.read_csv(d / "S107_votes.csv"),
+    }
+
+
+@pytest.fixture(scope="session")
+def ro_client(web_store_path):
+    """A TestClient over a read-only dashboard (no token)."""
+    from fastapi.testclient import TestClient
+
+    from floorwatch.web import create_app
+
+    with TestClient(create_app(web_store_path)) as client:
+        yield client
