@@ -582,7 +582,7 @@ def _split_predecessors(att: pd.DataFrame, result: AdapterResult) -> None:
         name = grp["name"].value_counts().index[0]
         att.loc[grp.index, "person_id"] = "my-pred-" + slug(name)
         result.predecessor_rows += len(grp)
-    att.drop(columns="_same", inplace=True)
+    del att["_same"]
 
 
 # -- UK parlparse --------------------------------------------------------------------------------
