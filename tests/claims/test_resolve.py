@@ -312,6 +312,8 @@ def test_override_before_any_resolution_and_errors(senate):
     claims.resolve_claims(senate)
     assert _status(senate, cid)["status"] == "false"
     assert _status(senate, cid)["auto_status"] == "true"
+    with pytest.raises(floorwatch.InputError, match="as_of"):
+        claims.resolve_claims(senate, as_of="30/04/2009")
 
 
 def test_re_resolution_is_idempotent_and_follows_new_data(tmp_path, shared_data):

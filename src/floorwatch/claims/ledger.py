@@ -425,9 +425,7 @@ def list_claims(
             params.append(value)
     if claim_ids is not None:
         ids = list(claim_ids)
-        if not ids:
-            return list_claims(store, claim_ids=["\x00"])  # an empty frame with the columns
-        where.append(f"c.id IN ({', '.join('?' for _ in ids)})")
+        where.append(f"c.id IN ({', '.join('?' for _ in ids)})" if ids else "FALSE")
         params.extend(ids)
     sql = f"""
     WITH subj AS (

@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 
 from floorwatch.claims._frames import as_date, date_columns
+from floorwatch.errors import InputError
 from floorwatch.memberships import switches
 from floorwatch.store import Store
 
@@ -294,8 +295,11 @@ def resolve_claims(
         a matching switch), evidence_person_id, evidence_membership_id, as_of.
     """
     if isinstance(as_of, str):
-        as_of = dt.date.fromisoformat(as_of)
-    as_of = as_of or record_end(store)
+        try:
+            as_of = dt.date.fromisoformat(as_of.strip())
+        except ValueError:
+            raise InputError(f"as_of: expected a date YYYY-MM-DD but got {as_of!r}") from None
+    as_of = as_date(as_of) or record_end(store)
     ids = list(claim_ids) if claim_ids is not None else None
     auto = _automatic(store, as_of, ids)
     table = pa.Table.from_pydict(
