@@ -8,7 +8,6 @@ write to its copy freely.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pandas as pd
 import pytest
 
 import floorwatch
+from floorwatch.ingest.adapters import ingest_uk_parlparse
 
 UK_CSV = "uk-parlparse/uk_commons_memberships_1997_2015.csv"
 
@@ -28,83 +28,6 @@ def first_vote_date(shared: Path, congress: int, icpsr: int) -> dt.date:
     mine = votes[(votes["icpsr"] == icpsr) & (votes["cast_code"] != 0)]
     dates = calls[calls["rollnumber"].isin(mine["rollnumber"])]["date"]
     return dt.date.fromisoformat(min(dates))
-
-
-def uk_party_id(party: str) -> str:
-    """``uk-party-<slug>`` as the UK adapter names parties (``Lab/Co-op`` -> ``lab-co-op``)."""
-    return "uk-party-" + (re.sub(r"[^0-9a-z]+", "-", party.strip().lower()).strip("-") or "x")
-
-
-def load_uk_rows(store: floorwatch.Store, csv_path: Path) -> None:
-    """Write the parlparse Commons memberships into ``store`` with plain SQL (one transaction).
-
-    A stand-in for ``floorwatch.ingest.adapters.ingest_uk_parlparse``, used only when that
-    adapter is not available, with the same ids: persons ``uk-parlparse-<n>`` (identifier
-    scheme ``parlparse`` holding the parlparse person id), parties ``uk-party-<slug>``, each row
-    a membership of ``uk-commons``; ``changed_party`` becomes ``changed party`` and
-    ``9999-12-31`` (still in office) an open end.
-    """
-    rows = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-    rows["pid"] = "uk-parlparse-" + rows["person_id"].str.rsplit("/", n=1).str[-1]
-    people = rows.groupby("pid", as_index=False)[["person_id", "person_latestname"]].last()
-    parties = pd.DataFrame({"party": sorted(set(rows["party"]))})
-    parties["id"] = [uk_party_id(p) for p in parties["party"]]
-    ms = pd.DataFrame(
-        {
-            "id": rows["member_id"],
-            "person_id": rows["pid"],
-            "party_id": [uk_party_id(p) for p in rows["party"]],
-            "start_date": rows["fromdate"],
-            "end_date": [None if t.startswith("9999") else t for t in rows["todate"]],
-            "start_reason": [
-                "changed party" if w == "changed_party" else None for w in rows["fromwhy"]
-            ],
-            "end_reason": [
-                "changed party" if w == "changed_party" else None for w in rows["towhy"]
-            ],
-        }
-    )
-    store.register("_uk_people", people)
-    store.register("_uk_parties", parties)
-    store.register("_uk_ms", ms)
-    try:
-        with store.transaction():
-            store.execute(
-                "INSERT INTO organization (id, name, classification, source) "
-                "VALUES ('uk-commons', 'House of Commons', 'chamber', 'parlparse')"
-            )
-            store.execute(
-                "INSERT INTO organization (id, name, classification, abbreviation, source) "
-                "SELECT id, party, 'party', party, 'parlparse' FROM _uk_parties"
-            )
-            store.execute(
-                "INSERT INTO person (id, name, source) "
-                "SELECT pid, person_latestname, 'parlparse' FROM _uk_people"
-            )
-            store.execute(
-                "INSERT INTO identifier (scheme, identifier, person_id) "
-                "SELECT 'parlparse', person_id, pid FROM _uk_people"
-            )
-            store.execute(
-                """INSERT INTO membership (id, person_id, organization_id, on_behalf_of_id,
-                       role, start_date, end_date, start_reason, end_reason, source)
-                   SELECT id, person_id, 'uk-commons', party_id, 'member',
-                          CAST(start_date AS DATE), CAST(end_date AS DATE), start_reason,
-                          end_reason, 'parlparse' FROM _uk_ms"""
-            )
-    finally:
-        for name in ("_uk_people", "_uk_parties", "_uk_ms"):
-            store.unregister(name)
-
-
-def load_uk(store: floorwatch.Store, csv_path: Path) -> None:
-    """Load the UK file with the adapter if floorwatch has it, else with :func:`load_uk_rows`."""
-    try:
-        from floorwatch.ingest.adapters import ingest_uk_parlparse
-    except ImportError:  # the adapter has not landed yet
-        load_uk_rows(store, csv_path)
-    else:
-        ingest_uk_parlparse(store, csv_path)
 
 
 def _copy(src: Path, tmp_path: Path) -> floorwatch.Store:
@@ -138,14 +61,15 @@ def senate(tmp_path, _senate_db):
 def _uk_db(tmp_path_factory, shared_data) -> Path:
     path = tmp_path_factory.mktemp("claims-uk") / "uk.duckdb"
     store = floorwatch.open(path)
-    load_uk(store, shared_data / UK_CSV)
+    ingest_uk_parlparse(store, shared_data / UK_CSV)
     store.close()
     return path
 
 
 @pytest.fixture
 def uk(tmp_path, _uk_db):
-    """A writable store with the parlparse UK Commons memberships 1997-2015."""
+    """A writable store with the parlparse UK Commons memberships 1997-2015 (via the adapter:
+    persons `uk-parlparse-<n>`, identifier scheme `parlparse`, parties `uk-party-<slug>`)."""
     store = _copy(_uk_db, tmp_path)
     yield store
     store.close()
