@@ -58,8 +58,14 @@ def bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(store: Store, sql: str, params: dict[str, Any]) -> pd.DataFrame:
-    """Run ``sql`` with the named parameters it uses."""
-    return store.query(sql, bind(sql, params))
+    """Run ``sql`` with the named parameters it uses; DATE columns come back as
+    :class:`datetime.date` values (None where missing), as :func:`floorwatch.switches` gives."""
+    frame = store.query(sql, bind(sql, params))
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            values = frame[col]
+            frame[col] = values.dt.date.astype(object).where(values.notna(), None)
+    return frame
 
 
 def _as_date(value: object, name: str) -> dt.date | None:
