@@ -11,8 +11,9 @@
   ``events`` (with ``attendees``), ``vote_events`` (with ``counts`` and ``votes``). floorwatch
   fields that Popolo lacks are written as extra keys (``crucial``, ``start_reason``,
   ``end_reason``, ``question``, ``bill``, ``seq``, vote ``position`` and ``cast_code``,
-  attendee ``status``), so that :func:`floorwatch.ingest.popolo.ingest_popolo` re-imports
-  the file to the same rows. Whip directions and claims have no Popolo form and are left out.
+  attendee ``status`` and ``source``), so that :func:`floorwatch.ingest.popolo.ingest_popolo`
+  re-imports the file to the same rows. Whip directions and claims have no Popolo form and
+  are left out.
 """
 
 from __future__ import annotations
@@ -121,13 +122,23 @@ def _csv(store: Store, folder: Path) -> list[Path]:
     return files
 
 
+def _arrow_table(store: Store, table: str):
+    """The table as Arrow (``to_arrow_table`` in DuckDB >= 1.4, ``arrow`` before)."""
+    import pyarrow as pa
+
+    rel = store.con.sql(f"SELECT * FROM {table}")
+    name = "to_arrow_table" if hasattr(rel, "to_arrow_table") else "arrow"
+    out = getattr(rel, name)()
+    return out.read_all() if isinstance(out, pa.RecordBatchReader) else out
+
+
 def _parquet(store: Store, folder: Path) -> list[Path]:
     import pyarrow.parquet as pq
 
     files = []
     for table in _tables(store):
         path = folder / f"{table}.parquet"
-        pq.write_table(store.arrow(f"SELECT * FROM {table}"), path)
+        pq.write_table(_arrow_table(store, table), path)
         files.append(path)
     return files
 
@@ -179,7 +190,14 @@ def to_popolo(store: Store) -> dict[str, Any]:
     attendees: dict[str, list] = defaultdict(list)
     for a in store.records("SELECT * FROM attendance ORDER BY event_id, person_id"):
         attendees[a["event_id"]].append(
-            _compact({"id": a["person_id"], "status": a["status"], "note": a["note"]})
+            _compact(
+                {
+                    "id": a["person_id"],
+                    "status": a["status"],
+                    "note": a["note"],
+                    "source": a["source"],
+                }  # fmt: skip
+            )
         )
     events = []
     for e in _records(store, "SELECT * FROM event ORDER BY id"):

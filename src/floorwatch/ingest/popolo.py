@@ -23,9 +23,9 @@ What is read (Popolo field -> floorwatch column):
   ``start_reason`` / ``end_reason``.
 * event: ``id``, ``name``, ``classification`` (``general election`` -> ``election``,
   ``legislative term`` -> ``legislative period``, ``sitting`` -> ``plenary sitting``),
-  ``organization_id``, ``start_date``, ``end_date``, ``attendees`` (person objects or ids; the
-  extension ``status`` defaults to ``present``), and the extensions ``legislative_period_id``
-  (else ``parent_id``) and ``crucial`` (a weight 0..1).
+  ``organization_id``, ``start_date``, ``end_date``, ``attendees`` (person objects or ids, with
+  the extensions ``status``, default ``present``, ``note`` and ``source``), and the extensions
+  ``legislative_period_id`` (else ``parent_id``) and ``crucial`` (a weight 0..1).
 * vote_event: ``id``, ``organization_id``, ``legislative_session_id``, ``identifier``,
   ``start_date``, ``motion`` (or ``motion_id`` into ``motions``: its ``text`` and
   ``classification``), ``result``, ``classification``, ``counts`` (``option``, ``value``,
@@ -696,10 +696,12 @@ def _attendance(doc: _Doc, ids: _Ids, t: _Tables, known: _Known) -> None:
         seen: set[str] = set()
         for j, a in enumerate(attendees):
             where = ("events", i, "attendees", j)
+            source = f"popolo:{doc.path.name}"
             if isinstance(a, dict):
                 pid = ids(a.get("id") or a.get("person_id"))
                 status = (_text(a.get("status")) or "present").lower()
                 note = _text(a.get("note"))
+                source = _text(a.get("source")) or source
             else:
                 pid, status, note = ids(a), "present", None
             if pid is None:
@@ -719,7 +721,7 @@ def _attendance(doc: _Doc, ids: _Ids, t: _Tables, known: _Known) -> None:
                     "person_id": pid,
                     "status": status,
                     "note": note,
-                    "source": f"popolo:{doc.path.name}",
+                    "source": source,
                 }
             )
 
