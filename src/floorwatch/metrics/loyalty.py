@@ -17,11 +17,11 @@ Whip directions and free votes (floorwatch)
     against a direction to abstain, is disloyal; abstaining as directed counts as loyal. Free
     votes (roll-call classification ``free vote``, or a whip direction ``free``) are left out of
     both.
-CQ party unity (Congressional Quarterly; see GovTrack's and Voteview's party-unity series)
+CQ party unity (Congressional Quarterly's annual vote studies)
     A party-unity vote is a roll call on which a majority of one major party votes against a
     majority of the other. The major parties are the two with most members voting in that
     chamber and legislative period. A member's party-unity score is the share of party-unity
-    votes (yea or nay, absences not counted, as CQ has done since 2003) on which they voted
+    votes (yea or nay; as in CQ's current studies, absences do not lower it) on which they voted
     with their party's majority; NULL for members outside the two major parties.
 
 A member who changes party gets one row per party: loyalty is measured against the party they
