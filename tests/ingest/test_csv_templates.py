@@ -295,3 +295,33 @@ def test_cli_csv_ok_and_bad(tmp_path, capsys):
     store = floorwatch.open(db)
     assert store.counts()["attendance"] == len(_data_rows(template_path("attendance")))
     store.close()
+
+
+def test_docs_describe_every_kind_column_and_vocabulary():
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    text = (docs / "csv-templates.md").read_text(encoding="utf-8")
+    sections = {s.split("`", 1)[0]: s for s in text.split("\n## `")[1:]}
+    assert set(sections) == set(KINDS)
+    for name, kind in KINDS.items():
+        for col in kind.columns:
+            assert f"| `{col.name}` |" in sections[name], (name, col.name)
+            for value in col.vocab:
+                assert f"`{value}`" in sections[name], (name, value)
+        example = template_path(name).read_text(encoding="utf-8").strip()
+        assert example in sections[name], name
+    from floorwatch.store import schema
+
+    model = (docs / "data-model.md").read_text(encoding="utf-8")
+    for vocab in (
+        schema.ORGANIZATION_CLASSIFICATIONS,
+        schema.END_REASONS,
+        schema.EVENT_CLASSIFICATIONS,
+        schema.ATTENDANCE_STATUSES,
+        schema.VOTE_EVENT_CLASSIFICATIONS,
+        schema.VOTE_OPTIONS,
+        schema.WHIP_DIRECTIONS,
+    ):
+        for value in vocab:
+            assert f"`{value}`" in model, value
+    for table in schema.TABLES:
+        assert f"## {table} " in model or f"## {table}\n" in model, table
