@@ -34,6 +34,14 @@ class VoteMatrix:
         ``question``, ``motion_text``, ``classification``.
     legislature, period : str
         The chamber and legislative period the matrix covers.
+    recorded : ndarray of bool, shape (n_members, n_rollcalls)
+        The member has a vote record on the roll call (any option): they were a member then.
+    missed : ndarray of bool
+        The record is ``not voting`` or ``absent`` (GovTrack's missed votes).
+    group : ndarray of int
+        Index into ``group_ids`` of the party the member sat for at each vote (-1: no record).
+    group_ids : list
+        Party organization ids (None where a vote has no group).
     """
 
     Y: np.ndarray
@@ -41,6 +49,10 @@ class VoteMatrix:
     rollcalls: pd.DataFrame
     legislature: str
     period: str | None
+    recorded: np.ndarray | None = None
+    missed: np.ndarray | None = None
+    group: np.ndarray | None = None
+    group_ids: list | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -133,23 +145,56 @@ def vote_matrix(
         FROM vote_event ve WHERE {cond} ORDER BY ve.start_date NULLS LAST, ve.seq, ve.id""",
         params,
     )
-    votes = store.query(
-        f"""SELECT v.voter_id, v.vote_event_id, v.position, v.group_id
-        FROM vote v JOIN vote_event ve ON ve.id = v.vote_event_id WHERE {cond}""",
+    ranked = f"""WITH rc AS (
+            SELECT ve.id, row_number() OVER (ORDER BY ve.start_date NULLS LAST, ve.seq, ve.id)
+                   - 1 AS c
+            FROM vote_event ve WHERE {cond}),
+        vv AS (SELECT v.voter_id, coalesce(v.group_id, '') AS group_id, rc.c, v.position,
+                      v.option FROM vote v JOIN rc ON rc.id = v.vote_event_id)"""
+    arrays = store.numpy(
+        f"""{ranked}
+        SELECT dense_rank() OVER (ORDER BY voter_id) - 1 AS r, c,
+               coalesce(position, 9) AS position,
+               CASE WHEN option IN ('not voting', 'absent') THEN 1 ELSE 0 END AS missed,
+               dense_rank() OVER (ORDER BY group_id) - 1 AS g
+        FROM vv""",
         params,
     )
-    col = pd.Index(rollcalls["vote_event_id"])
-    members = (
-        votes.assign(_c=col.get_indexer(votes["vote_event_id"]))
-        .sort_values("_c")
-        .groupby("voter_id", sort=True)
-        .agg(party_id=("group_id", "last"))
-        .reset_index()
-        .rename(columns={"voter_id": "person_id"})
-    )
+    voters = [
+        v
+        for (v,) in store.con.execute(
+            f"{ranked} SELECT DISTINCT voter_id FROM vv ORDER BY voter_id", params
+        ).fetchall()
+    ]
+    groups = [
+        g
+        for (g,) in store.con.execute(
+            f"{ranked} SELECT DISTINCT group_id FROM vv ORDER BY group_id", params
+        ).fetchall()
+    ]
+    n, m = len(voters), len(rollcalls)
+    r = np.asarray(arrays["r"], dtype=np.int64)
+    c = np.asarray(arrays["c"], dtype=np.int64)
+    g = np.asarray(arrays["g"], dtype=np.int64)
+    pos = np.asarray(arrays["position"], dtype=np.int64)
+    Y = np.full((n, m), np.nan)
+    side = (pos == 1) | (pos == -1)
+    Y[r[side], c[side]] = (pos[side] == 1).astype(float)
+    recorded = np.zeros((n, m), dtype=bool)
+    recorded[r, c] = True
+    missed = np.zeros((n, m), dtype=bool)
+    missed[r, c] = np.asarray(arrays["missed"], dtype=bool)
+    group = np.full((n, m), -1, dtype=np.int64)
+    group[r, c] = g
+    # A member's party: the group of their latest recorded vote.
+    order = np.lexsort((c, r))
+    last = np.full(n, -1, dtype=np.int64)
+    last[r[order]] = g[order]
+    party_ids = [groups[k] or None if k >= 0 else None for k in last]
+    members = pd.DataFrame({"person_id": voters, "party_id": party_ids})
     names = pd.DataFrame({"person_id": [], "name": [], "party": []})
     if not members.empty:
-        store.register("_vm_members", members[["person_id", "party_id"]])
+        store.register("_vm_members", members)
         try:
             names = store.query(
                 "SELECT m.person_id, p.name, o.name AS party FROM _vm_members m "
@@ -161,14 +206,17 @@ def vote_matrix(
     members = members.merge(names, on="person_id", how="left")[
         ["person_id", "name", "party_id", "party"]
     ]
-    row = pd.Index(members["person_id"])
-    Y = np.full((len(members), len(rollcalls)), np.nan)
-    pos = votes["position"].to_numpy(dtype="float64", na_value=np.nan)
-    keep = np.isin(pos, (1.0, -1.0))
-    r = row.get_indexer(votes["voter_id"][keep])
-    c = col.get_indexer(votes["vote_event_id"][keep])
-    Y[r, c] = (pos[keep] == 1.0).astype(float)
-    return VoteMatrix(Y, members, rollcalls, legislature, period)
+    return VoteMatrix(
+        Y,
+        members,
+        rollcalls,
+        legislature,
+        period,
+        recorded,
+        missed,
+        group,
+        [gid or None for gid in groups],
+    )
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:

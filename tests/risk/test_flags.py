@@ -147,3 +147,22 @@ def test_percentiles_are_within_party_and_strict():
 def test_rule_holds():
     rule = Rule("r", "absence", ">=", 0.5)
     assert rule.holds(0.5) and not rule.holds(0.49) and not rule.holds(float("nan"))
+
+
+def test_matrix_signals_match_the_sql_metrics(s107_store):
+    """The risk layer recomputes loyalty and agreement on the vote matrix for speed; they must
+    equal the metrics layer's SQL (Voteview loyalty; agreement with the other party)."""
+    from floorwatch.metrics.agreement import agreement
+    from floorwatch.metrics.loyalty import loyalty
+
+    as_of = dt.date(2001, 5, 20)
+    f = flags(s107_store, as_of=as_of, evidence="none").set_index("person_id")
+    common = dict(legislature="us-senate", date_from="2001-01-03", as_of=as_of)
+    sql = loyalty(s107_store, **common).set_index("person_id")
+    both = f.join(sql[["loyalty"]], how="inner")
+    assert len(both) == 100
+    np.testing.assert_allclose(1 - both["disloyalty"], both["loyalty"], atol=1e-12)
+    rep = agreement(s107_store, "us-party-100", **common).set_index("person_id")
+    reps = f[f.party_id == "us-party-200"].join(rep[["agreement"]], how="inner")
+    assert len(reps) == 50
+    np.testing.assert_allclose(reps["other_agreement"], reps["agreement"], atol=1e-12)

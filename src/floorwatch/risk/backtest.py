@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from floorwatch.errors import StoreError
 from floorwatch.memberships import switches as find_switches
 from floorwatch.risk.config import RiskConfig
 from floorwatch.risk.flags import flags
@@ -289,7 +291,13 @@ def backtest(
     kwargs = dict(config=config, step_days=step_days, horizon_days=horizon_days)
     results = []
     if workers > 1 and len(units) > 1 and str(store.path) != ":memory:":
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        if not store.read_only:
+            raise StoreError(
+                f"{store.path}: open the store read-only for a parallel backtest "
+                "(DuckDB lets several processes read a file only when none writes to it)."
+            )
+        ctx = multiprocessing.get_context("spawn")  # no inherited DuckDB connections
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             futures = [
                 pool.submit(backtest_period, str(store.path), u.legislature, u.period, **kwargs)
                 for u in units.itertuples()

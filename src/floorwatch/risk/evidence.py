@@ -30,6 +30,9 @@ def _party_sides(ctx: Context, row: int) -> tuple[np.ndarray, np.ndarray, np.nda
     """Yes and no counts of the member's party per roll call, and the other party's majority."""
     vm = ctx.matrix
     party = vm.members["party_id"].iloc[row]
+    key = ("sides", party)
+    if key in ctx.cache:
+        return ctx.cache[key]
     mine = (vm.members["party_id"] == party).to_numpy()
     yes = np.nansum(vm.Y[mine] == 1, axis=0)
     no = np.nansum(vm.Y[mine] == 0, axis=0)
@@ -40,7 +43,21 @@ def _party_sides(ctx: Context, row: int) -> tuple[np.ndarray, np.ndarray, np.nda
         oy = np.nansum(vm.Y[theirs] == 1, axis=0)
         on = np.nansum(vm.Y[theirs] == 0, axis=0)
         other_major = np.where(oy > on, 1.0, np.where(on > oy, 0.0, np.nan))
+    ctx.cache[key] = (yes, no, other_major)
     return yes, no, other_major
+
+
+def _rollcall_lists(ctx: Context) -> dict[str, list]:
+    if "rollcalls" not in ctx.cache:
+        rc = ctx.matrix.rollcalls
+        dates = [None if pd.isna(d) else pd.Timestamp(d).date().isoformat() for d in rc["date"]]
+        ctx.cache["rollcalls"] = {
+            "date": dates,
+            "id": rc["vote_event_id"].tolist(),
+            "question": rc["question"].tolist(),
+            "motion": rc["motion_text"].tolist(),
+        }
+    return ctx.cache["rollcalls"]
 
 
 def _votes_against_party(ctx: Context, row: int, limit: int) -> list[dict]:
@@ -51,44 +68,34 @@ def _votes_against_party(ctx: Context, row: int, limit: int) -> list[dict]:
     against = ~np.isnan(y) & ~np.isnan(major) & (y != major)
     idx = np.flatnonzero(against)[::-1][:limit]
     party = vm.members["party"].iloc[row]
-    out = []
-    for j in idx:
-        rc = vm.rollcalls.iloc[j]
-        out.append(
-            {
-                "date": None
-                if pd.isna(rc["date"])
-                else pd.Timestamp(rc["date"]).date().isoformat(),
-                "vote_event_id": rc["vote_event_id"],
-                "question": rc["question"],
-                "motion": rc["motion_text"],
-                "member_voted": _WORD[float(y[j])],
-                "party_majority": _WORD[float(major[j])],
-                "party_split": f"{int(yes[j])} yes / {int(no[j])} no ({party})",
-                "with_other_side": bool(other_major[j] == y[j]),
-            }
-        )
-    return out
+    rc = _rollcall_lists(ctx)
+    return [
+        {
+            "date": rc["date"][j],
+            "vote_event_id": rc["id"][j],
+            "question": rc["question"][j],
+            "motion": rc["motion"][j],
+            "member_voted": _WORD[float(y[j])],
+            "party_majority": _WORD[float(major[j])],
+            "party_split": f"{int(yes[j])} yes / {int(no[j])} no ({party})",
+            "with_other_side": bool(other_major[j] == y[j]),
+        }
+        for j in idx
+    ]
 
 
 def _missed(ctx: Context, row: int, limit: int) -> list[dict]:
     vm = ctx.matrix
-    y = vm.Y[row]
-    voted = np.flatnonzero(~np.isnan(y))
-    if len(voted) == 0:
-        return []
-    dates = pd.to_datetime(vm.rollcalls["date"])
-    recent = (dates.dt.date >= ctx.recent_from).to_numpy()
-    span = np.zeros(len(y), dtype=bool)
-    span[voted[0] :] = True
-    idx = np.flatnonzero(np.isnan(y) & span & recent)[::-1][:limit]
+    rc = _rollcall_lists(ctx)
+    recent = np.array([d is not None and d >= ctx.recent_from.isoformat() for d in rc["date"]])
+    idx = np.flatnonzero(vm.missed[row] & recent)[::-1][:limit]
     return [
         {
-            "date": pd.Timestamp(vm.rollcalls["date"].iloc[j]).date().isoformat(),
-            "vote_event_id": vm.rollcalls["vote_event_id"].iloc[j],
-            "question": vm.rollcalls["question"].iloc[j],
-            "motion": vm.rollcalls["motion_text"].iloc[j],
-            "member_voted": "did not vote yes or no",
+            "date": rc["date"][j],
+            "vote_event_id": rc["id"][j],
+            "question": rc["question"][j],
+            "motion": rc["motion"][j],
+            "member_voted": "did not vote",
         }
         for j in idx
     ]
@@ -149,6 +156,7 @@ def evidence_for(
         items.append((weight * pct, name, value, pct, weight))
     items.sort(key=lambda t: -t[0])
     out = []
+    cited_votes = False
     for contribution, name, value, pct, weight in items[:top]:
         entry = {
             "signal": name,
@@ -158,8 +166,9 @@ def evidence_for(
             "contribution": _fmt(contribution),
             "detail": _detail(name, float(value), member, ctx),
         }
-        if name in _VOTE_SIGNALS and votes:
+        if name in _VOTE_SIGNALS and votes and not cited_votes:
             entry["votes"] = _votes_against_party(ctx, row, votes)
+            cited_votes = True
         elif name in ("absence", "absence_streak") and votes:
             entry["votes"] = _missed(ctx, row, votes)
         elif name == "claims" and claims is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -21,8 +21,8 @@ from floorwatch.idealpoints import IdealPoints
 from floorwatch.idealpoints.windows import fit_windows
 from floorwatch.metrics.agreement import agreement
 from floorwatch.metrics.attendance import attendance
-from floorwatch.metrics.loyalty import loyalty
 from floorwatch.risk.config import RiskConfig
+from floorwatch.settings import default
 from floorwatch.store import Store
 from floorwatch.votematrix import VoteMatrix, default_period, resolve_legislature, vote_matrix
 
@@ -45,6 +45,7 @@ class Context:
     ideal: np.ndarray | None
     other_party: dict[str, str | None]
     against_label: str | None
+    cache: dict = field(default_factory=dict)
 
 
 def period_start(store: Store, legislature: str, period: str | None) -> dt.date | None:
@@ -110,7 +111,7 @@ def _ideal_points(vm: VoteMatrix, recent_mask: np.ndarray, cfg: RiskConfig):
     if recent_mask.any() and (~recent_mask).any():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            windows = fit_windows(model, vm.Y, np.where(recent_mask, 1, 0), min_votes=5, tol=1e-4)
+            windows = fit_windows(model, vm.Y, np.where(recent_mask, 1, 0), min_votes=5, tol=1e-3)
         rec = windows[windows["window"] == 1]
         if not rec.empty:
             recent[rec["member_index"].to_numpy(dtype=int)] = rec["dim1"].to_numpy()
@@ -139,6 +140,64 @@ def _toward_other(
     return out
 
 
+def _own_party_cells(vm: VoteMatrix) -> np.ndarray:
+    """Cells where the member sat for their current party (a switcher's earlier votes under
+    another party are not held against the new one)."""
+    code = {gid: k for k, gid in enumerate(vm.group_ids)}
+    current = np.array([code.get(p, -2) for p in vm.members["party_id"]])
+    return vm.group == current[:, None]
+
+
+def _majorities(vm: VoteMatrix, *, min_size: int) -> np.ndarray:
+    """(n_groups, n_rollcalls): each party's majority side (1 yea, 0 nay), NaN on a tie or when
+    fewer than ``min_size`` of its members voted yea or nay (Voteview's party-size rule)."""
+    out = np.full((len(vm.group_ids), vm.Y.shape[1]), np.nan)
+    for g in range(len(vm.group_ids)):
+        in_g = vm.group == g
+        yes = ((vm.Y == 1) & in_g).sum(axis=0)
+        no = ((vm.Y == 0) & in_g).sum(axis=0)
+        maj = np.where(yes > no, 1.0, np.where(no > yes, 0.0, np.nan))
+        maj[(yes + no) < min_size] = np.nan
+        out[g] = maj
+    return out
+
+
+def _share_with(
+    vm: VoteMatrix,
+    majors: np.ndarray,
+    cells: np.ndarray,
+    columns: np.ndarray | None,
+    target: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per member: share of their yea/nay votes (in ``cells`` and ``columns``) cast with the
+    majority of their own party at the vote (``target`` None) or of party ``target[i]``."""
+    n, m = vm.Y.shape
+    cols = np.arange(m)
+    if target is None:
+        g = np.where(vm.group >= 0, vm.group, 0)
+        maj = majors[g, cols[None, :]]
+        maj[vm.group < 0] = np.nan
+    else:
+        maj = np.where(target[:, None] >= 0, majors[np.maximum(target, 0)], np.nan)
+    valid = cells & ~np.isnan(vm.Y) & ~np.isnan(maj)
+    if columns is not None:
+        valid &= columns[None, :]
+    agree = valid & (vm.Y == maj)
+    count = valid.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, agree.sum(axis=1) / count, np.nan)
+
+
+def _current_streak(recorded: np.ndarray, missed: np.ndarray) -> np.ndarray:
+    """Per member: recorded roll calls since their last one not missed."""
+    m = recorded.shape[1]
+    last_present = np.where(recorded & ~missed, np.arange(m)[None, :], -1).max(axis=1)
+    csum = np.cumsum(recorded, axis=1)
+    total = csum[:, -1] if m else np.zeros(recorded.shape[0], dtype=int)
+    before = np.where(last_present >= 0, csum[np.arange(len(csum)), np.maximum(last_present, 0)], 0)
+    return (total - before).astype(float)
+
+
 def compute_signals(
     store: Store,
     as_of: dt.date,
@@ -164,45 +223,57 @@ def compute_signals(
     if members.empty:
         raise NotFoundError(f"nobody voted in {legislature} between {start} and {as_of}")
     common = dict(legislature=legislature, date_from=start, as_of=as_of)
-    term = loyalty(store, **common)
-    recent = loyalty(store, legislature=legislature, date_from=recent_from, as_of=as_of)
     sig = members[["person_id", "name", "party_id", "party"]].copy()
     sig["n_votes"] = (~np.isnan(vm.Y)).sum(axis=1)
-    sig["disloyalty"] = 1 - _by_member(term, members, "loyalty")
-    sig["recent_disloyalty"] = 1 - _by_member(recent, members, "loyalty")
+    dates = pd.to_datetime(vm.rollcalls["date"]).dt.date.to_numpy()
+    recent_mask = np.array([d is not None and d >= recent_from for d in dates], dtype=bool)
+    before_from = recent_from - dt.timedelta(days=cfg.recent_days)
+    previous_mask = np.array(
+        [d is not None and before_from <= d < recent_from for d in dates], dtype=bool
+    )
+    mine = _own_party_cells(vm)
+    loyal_major = _majorities(vm, min_size=int(default("min_party_size")))
+    sig["disloyalty"] = 1 - _share_with(vm, loyal_major, mine, None)
+    sig["recent_disloyalty"] = 1 - _share_with(vm, loyal_major, mine, recent_mask)
     sig["loyalty_drop"] = sig["recent_disloyalty"] - sig["disloyalty"]
 
     # Agreement with the other side: a named group for everybody, or the largest other party.
     other = _other_parties(members)
-    window = dt.timedelta(days=cfg.recent_days)
     against_label = None
     if against:
+        window = dt.timedelta(days=cfg.recent_days)
         agree = agreement(store, against, window=window, **common)
         sig["other_agreement"] = _by_member(agree, members, "agreement")
         sig["agreement_rise"] = _by_member(agree, members, "trend")
         against_label = ", ".join(against) if isinstance(against, list) else against
     else:
-        sig["other_agreement"] = np.nan
-        sig["agreement_rise"] = np.nan
-        for target in {p for p in other.values() if p}:
-            agree = agreement(store, target, window=window, **common)
-            mask = members["party_id"].map(other).eq(target).to_numpy()
-            sig.loc[mask, "other_agreement"] = _by_member(agree, members, "agreement")[mask]
-            sig.loc[mask, "agreement_rise"] = _by_member(agree, members, "trend")[mask]
+        any_major = _majorities(vm, min_size=1)
+        code = {gid: k for k, gid in enumerate(vm.group_ids)}
+        target = np.array([code.get(other.get(p), -1) for p in members["party_id"]])
+        all_cells = np.ones_like(mine)
+        sig["other_agreement"] = _share_with(vm, any_major, all_cells, None, target)
+        sig["agreement_rise"] = _share_with(
+            vm, any_major, all_cells, recent_mask, target
+        ) - _share_with(vm, any_major, all_cells, previous_mask, target)
+
+    # Absence: GovTrack's missed votes in the recent window, and the current run of misses.
+    recorded, missed = vm.recorded, vm.missed
+    possible = (recorded & recent_mask).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sig["absence"] = np.where(
+            possible > 0, (missed & recent_mask).sum(axis=1) / possible, np.nan
+        )
+    sig["absence_streak"] = _current_streak(recorded, missed)
+    sig["crucial_absence"] = np.nan
 
     # Ideal points: moderation (Shor) and drift in the recent window (Nokken & Poole).
-    dates = pd.to_datetime(vm.rollcalls["date"]).dt.date.to_numpy()
-    recent_mask = np.array([d is not None and d >= recent_from for d in dates], dtype=bool)
     x, x_recent = _ideal_points(vm, recent_mask, cfg)
     sig["ideal_point"] = x
     sig["moderation"] = _toward_other(x, members, x, other)
     sig["drift"] = _toward_other(x_recent, members, x, other) - sig["moderation"].to_numpy()
 
-    # Attendance: missed roll calls in the recent window; crucial events where recorded.
-    att = attendance(store, basis="votes", window=window, **common)
-    sig["absence"] = 1 - _by_member(att, members, "window_rate")
-    sig["crucial_absence"] = np.nan
-    sig["absence_streak"] = _by_member(att, members, "current_streak")
+    # Crucial sittings and party meetings, where attendance is recorded.
+    window = dt.timedelta(days=cfg.recent_days)
     if store.scalar("SELECT count(*) FROM attendance") and store.scalar(
         "SELECT count(*) FROM event e JOIN attendance a ON a.event_id = e.id "
         "WHERE e.start_date BETWEEN ? AND ?",

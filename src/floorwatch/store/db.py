@@ -125,6 +125,12 @@ class Store:
             table = table.read_all()
         return table
 
+    def numpy(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Run a read query and return its columns as NumPy arrays (fast for big results)."""
+        return self.con.execute(sql, params or []).fetchnumpy()
+
     def records(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[dict]:
         """Run a read query and return a list of dicts (column name -> value)."""
         cur = self.con.execute(sql, params or [])
