@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DEFAULT_DB", "SETTINGS", "Setting", "resolve_db_path"]
+__all__ = ["DEFAULT_DB", "SETTINGS", "Setting", "default", "resolve_db_path"]
 
 DEFAULT_DB = "floorwatch.duckdb"
 
