@@ -325,3 +325,20 @@ def test_docs_describe_every_kind_column_and_vocabulary():
             assert f"`{value}`" in model, value
     for table in schema.TABLES:
         assert f"## {table} " in model or f"## {table}\n" in model, table
+
+
+def test_cli_csv_claims_goes_to_the_claims_ledger(tmp_path, capsys):
+    assert main(["claims", "template"]) == 0
+    template = tmp_path / "claims.csv"
+    template.write_text(capsys.readouterr().out, encoding="utf-8")
+    a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    for db in (a, b):
+        for kind in ORDER:
+            assert main(["--db", str(db), "ingest", "csv", kind, str(template_path(kind))]) == 0
+    via_csv = main(["--db", str(a), "ingest", "csv", "claims", str(template)])
+    via_claims = main(["--db", str(b), "claims", "import", str(template)])
+    assert via_csv == via_claims
+    sa, sb = floorwatch.open(a), floorwatch.open(b)
+    assert sa.counts() == sb.counts()
+    sa.close()
+    sb.close()

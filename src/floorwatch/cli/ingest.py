@@ -67,7 +67,7 @@ def csv_template(
         str,
         typer.Argument(
             help="persons, organizations, memberships, events, attendance, vote_events, votes, "
-            "counts, whips, identifiers or other_names."
+            "counts, whips, identifiers, other_names (or claims: see `floorwatch claims`)."
         ),
     ],
     file: Annotated[Path, typer.Argument(help="The CSV file (UTF-8, with a header line).")],
@@ -75,6 +75,13 @@ def csv_template(
     """Load a floorwatch CSV template file (see docs/csv-templates.md)."""
     from floorwatch.ingest.csv import ingest_csv
 
+    if kind.strip().lower() == "claims":  # the claims ledger has its own importer
+        from floorwatch.claims import import_claims
+
+        with get_store() as store:
+            ids = import_claims(store, file)
+        console.print(f"Imported {len(ids)} claim(s) from {file}.")
+        return
     with get_store() as store:
         r = ingest_csv(store, kind, file)
     console.print(f"Loaded {r.rows} {r.kind} row(s) from {file}.")

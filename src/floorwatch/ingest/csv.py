@@ -299,8 +299,9 @@ def _kind(name: str) -> Kind:
     key = name.strip().lower().replace("-", "_")
     if key == "claims":
         raise InputError(
-            "claims are loaded by the claims module (`floorwatch claims ...`), not by "
-            "`floorwatch ingest csv`"
+            "claims are loaded by the claims ledger: floorwatch.claims.import_claims(store, "
+            "path), or `floorwatch claims import FILE` (`floorwatch ingest csv claims FILE` "
+            "calls it too)"
         )
     if key not in KINDS:
         raise InputError(f"unknown CSV kind {name!r}; expected one of {', '.join(KINDS)}")
