@@ -88,3 +88,9 @@ def ro_client(web_store_path):
 
     with TestClient(create_app(web_store_path)) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def store_builder():
+    """:func:`build_web_store`, for tests that need their own store file."""
+    return build_web_store

@@ -50,7 +50,7 @@ def serve(
         raise ConfigError("--token must be at least 8 characters long.")
     db = resolve_db_path(state.db)
     allowed = list(LOOPBACK_HOSTS) if _is_loopback(host) else None
-    web_app = create_app(db, token=token, allowed_hosts=allowed)
+    web_app = create_app(db, token=token, allowed_hosts=allowed, warm=True)
     mode = "read-write with a token" if token else "read-only"
     typer.echo(f"floorwatch dashboard on http://{host}:{port}/ ({db}, {mode}); Ctrl+C stops it.")
     if not _is_loopback(host):

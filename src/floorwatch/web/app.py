@@ -9,11 +9,13 @@ with a token; see :mod:`floorwatch.web.security`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -97,6 +99,7 @@ def create_app(
     token: str | None = None,
     allowed_hosts: Sequence[str] | None = None,
     busy_wait: float = DEFAULT_BUSY_WAIT,
+    warm: bool = False,
 ) -> FastAPI:
     """The dashboard over the store at ``db_path``, opened read-only.
 
@@ -113,6 +116,8 @@ def create_app(
     busy_wait:
         Seconds to wait for an ingest in another process to release the store before
         serving the last built page (or 503).
+    warm:
+        On start-up, build the main pages in a background thread (``floorwatch serve`` does).
 
     Raises
     ------
@@ -123,7 +128,15 @@ def create_app(
     auth = WriteAuth(token)
     csrf = CsrfSigner()
     dash = Dashboard(access, writable=auth.enabled)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=dash.warm, name="floorwatch-warm", daemon=True).start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="floorwatch dashboard",
         version=__version__,
         description="Read-only JSON twins of the dashboard pages, and token-protected writes.",

@@ -10,6 +10,7 @@ its response model) are rendered from the model and cached as bytes until the st
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from floorwatch.web import models as M
 from floorwatch.web.store_access import StoreAccess
 
 __all__ = ["CSRF_PLACEHOLDER", "PAGES", "Dashboard", "PageSpec", "Rendered", "json_path"]
+
+log = logging.getLogger("floorwatch.web")
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: Stands for the per-visitor CSRF token in cached HTML; replaced on every response.
@@ -186,6 +189,24 @@ class Dashboard:
             "version": __version__,
         }
         return self.jinja.get_template(spec.template).render(**ctx)
+
+    def warm(self) -> None:
+        """Build the pages most asked for at the default as-of date (the overview, the member
+        list, each party, one member per legislature), so that the shared monthly panels
+        and the flags are ready before the first visitor. Errors are logged, not raised."""
+        try:
+            for kind in ("overview", "members"):
+                self.render(kind, "", None, "html")
+            members, _ = self.model("members", "", None)
+            overview, _ = self.model("overview", "", None)
+            for leg in members["legislatures"]:
+                if leg["members"]:
+                    self.render("member", leg["members"][0]["person_id"], None, "html")
+            for leg in overview["legislatures"]:
+                for party in leg["parties"]:
+                    self.render("party", party["id"], None, "html")
+        except Exception:  # noqa: BLE001 - warming is best effort
+            log.exception("warming the dashboard's cache failed")
 
     def error_html(self, status: int, title: str, detail: str) -> str:
         name = f"{status}.html"

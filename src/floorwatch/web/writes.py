@@ -20,7 +20,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -84,6 +84,10 @@ def register(
         if status:
             raise error(401, "Token required", "This write needs the dashboard's token.")
 
+    def bearer_required(request: Request) -> None:
+        """Checked before the body is parsed: no token, no validation details."""
+        require_token(request)
+
     async def write(fn: Callable[[Store], Any]) -> Any:
         def run() -> Any:
             with dash.access.writer() as store:
@@ -110,12 +114,12 @@ def register(
     @app.post(
         "/api/claims",
         response_model=M.WriteResult,
+        dependencies=[Depends(bearer_required)],
         status_code=201,
         responses=_AUTH_RESPONSES,
         summary="Add a claim (needs the bearer token)",
     )
     async def api_add_claim(request: Request, claim: M.ClaimIn) -> M.WriteResult:
-        require_token(request)
         layer = claims_layer()
         fields = claim.model_dump()
         fields["about"] = fields["about"] or None
@@ -125,13 +129,13 @@ def register(
     @app.post(
         "/api/claims/{claim_id}/override",
         response_model=M.WriteResult,
+        dependencies=[Depends(bearer_required)],
         responses=_AUTH_RESPONSES,
         summary="Resolve a claim by hand (needs the bearer token)",
     )
     async def api_override(
         request: Request, claim_id: str, body: M.ClaimOverrideIn
     ) -> M.WriteResult:
-        require_token(request)
         layer = claims_layer()
         await write(lambda s: layer.override(s, claim_id, body.status, body.note, body.by))
         return M.WriteResult(ok=True, claim_id=claim_id)
@@ -139,11 +143,11 @@ def register(
     @app.post(
         "/api/claims/resolve",
         response_model=M.WriteResult,
+        dependencies=[Depends(bearer_required)],
         responses=_AUTH_RESPONSES,
         summary="Re-resolve every claim against the membership history",
     )
     async def api_resolve(request: Request) -> M.WriteResult:
-        require_token(request)
         claims_layer()
         await write(lambda s: None)
         return M.WriteResult(ok=True, detail="claims resolved")
