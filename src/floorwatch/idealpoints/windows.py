@@ -174,18 +174,28 @@ def _window_positions(
 
     def evaluate(x: np.ndarray) -> tuple[np.ndarray, ...]:
         """Signed ratios g = E[y*] - mu, Newton weights w and log posterior per group."""
-        mu = alpha + np.einsum("ijk,jk->ij", x[:, col_group, :], beta)
-        z = S * mu
-        t = np.maximum(z * (-1.0 / np.sqrt(2.0)), -6.0)
+        z = x[:, col_group, 0] * beta[:, 0]
+        for k in range(1, d):  # dimensions
+            z += x[:, col_group, k] * beta[:, k]
+        z += alpha
+        z *= S  # z = s * mu, 0 on missing votes
+        t = z * (-1.0 / np.sqrt(2.0))
+        np.maximum(t, -6.0, out=t)
         ex = erfcx(t)
-        lam = np.sqrt(2.0 / np.pi) / ex
+        lam = np.divide(np.sqrt(2.0 / np.pi), ex)
         g = S * lam
-        w = M * lam * (lam + z)
-        loglik = np.add.reduceat(np.log(ex) - t * t, starts, axis=1) - counts * np.log(2.0)
+        w = lam + z
+        w *= lam
+        w *= M
+        np.log(ex, out=ex)
+        t *= t
+        ex -= t
+        loglik = np.add.reduceat(ex, starts, axis=1) - counts * np.log(2.0)
         logpost = loglik - 0.5 * np.sum(x * x, axis=2) / prior_var_x
         return g, w, logpost
 
     def step(x: np.ndarray, g: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+        """The EM (w is None) or Newton direction from x."""
         grad = np.add.reduceat(g[:, :, None] * beta[None], starts, axis=1)
         grad -= x / prior_var_x
         if w is None:
@@ -193,23 +203,27 @@ def _window_positions(
         else:
             A = np.add.reduceat(w[:, :, None] * bb[None], starts, axis=1).reshape(n, n_win, d, d)
             A += eye
-        return x + _core.solve_batch(A, grad)
+        return _core.solve_batch(A, grad)
 
     if n_win == 0:
         return x, counts, True
     g, w, logpost = evaluate(x)
+    # Newton step length per member-window: halved after a step that lost ground (that
+    # member-window then takes the EM step instead), doubled back towards 1 after a good one.
+    eta = np.ones((n, n_win, 1))
     for _ in range(max_iter):  # iterations; each updates every member and window at once
-        x_em = step(x, g, None)
+        x_em = x + step(x, g, None)
         if method == "em":
             new_x = x_em
             g, w, logpost = evaluate(new_x)
         else:
-            new_x = step(x, g, w)
+            new_x = x + eta * step(x, g, w)
             new_g, new_w, new_logpost = evaluate(new_x)
             worse = new_logpost < logpost - 1e-12 * np.abs(logpost)
             if worse.any():  # fall back to the (monotone) EM update for those groups
                 new_x = np.where(worse[:, :, None], x_em, new_x)
                 new_g, new_w, new_logpost = evaluate(new_x)
+            eta = np.where(worse[:, :, None], eta / 2.0, np.minimum(1.0, eta * 2.0))
             g, w, logpost = new_g, new_w, new_logpost
         change = float(np.max(np.abs(new_x - x)))
         x = new_x
