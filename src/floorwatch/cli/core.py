@@ -81,10 +81,64 @@ def demo() -> None:
             columns=["name", "from_party", "to_party", "date_from", "date_to", "kind"],
             title="Party switches found in the record",
         )
-        for section in _DEMO_SECTIONS:
-            section(store, console)
-        console.print(f"\nExplore further: floorwatch --db {path} switches --format json")
+        _demo_findings(store, console)
+        console.print(
+            f"\nExplore further:\n  floorwatch --db {path} flags --as-of 2001-05-20 --format json"
+            f"\n  floorwatch --db {path} backtest\n  floorwatch --db {path} serve"
+        )
 
 
-#: Later layers append functions (store, console) -> None that print their part of the demo.
-_DEMO_SECTIONS: list = []
+def _demo_findings(store, console) -> None:
+    """The metrics, ideal points and flags on the demo data, as of before Jeffords' switch."""
+    from floorwatch.demo import DEMO_AS_OF
+    from floorwatch.idealpoints.legislature import ideal_points
+    from floorwatch.metrics.loyalty import loyalty
+    from floorwatch.risk import flags
+
+    loyal = loyalty(store, as_of=DEMO_AS_OF, party="us-party-200")
+    render(
+        loyal.head(5),
+        Format.table,
+        columns=["name", "party", "votes", "loyalty", "rebellions", "party_unity"],
+        title=f"Least loyal Republicans up to {DEMO_AS_OF} (Voteview party loyalty)",
+    )
+    ideal = ideal_points(store, as_of=DEMO_AS_OF)
+    reps = ideal[ideal.party_id == "us-party-200"].sort_values("dim1").head(5)
+    render(
+        reps,
+        Format.table,
+        columns=["name", "party", "dim1", "votes"],
+        title="Most moderate Republicans (EM ideal points, dim 1; Republicans > 0)",
+    )
+    found = flags(store, as_of=DEMO_AS_OF)
+    listed = found[found.level.isin(["red", "amber"])].head(10)
+    rows = [
+        {
+            "name": r.name,
+            "party": r.party,
+            "level": r.level,
+            "score": r.score,
+            "why": r.evidence[0]["detail"] if r.evidence else "",
+        }
+        for r in listed.itertuples()
+    ]
+    render(
+        rows,
+        Format.table,
+        title=f"Red and amber flags as of {DEMO_AS_OF} "
+        "(Jeffords announced his switch on 2001-05-24)",
+    )
+    history = []
+    for day in ("2001-03-24", "2001-04-24", DEMO_AS_OF):
+        f = flags(store, as_of=day, evidence="none")
+        me = f[f.person_id == "bioguide-J000072"].iloc[0]
+        history.append(
+            {
+                "as_of": day,
+                "level": me.level,
+                "score": me.score,
+                "rank": int(me["rank"]),
+                "red_list": int((f.level == "red").sum()),
+            }
+        )
+    render(history, Format.table, title="Jeffords' flag in the months before his switch")
