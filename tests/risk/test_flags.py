@@ -166,3 +166,40 @@ def test_matrix_signals_match_the_sql_metrics(s107_store):
     reps = f[f.party_id == "us-party-200"].join(rep[["agreement"]], how="inner")
     assert len(reps) == 50
     np.testing.assert_allclose(reps["other_agreement"], reps["agreement"], atol=1e-12)
+
+
+def test_claims_appear_as_evidence_only_once_made(tmp_path, shared_data, capsys):
+    from floorwatch.claims import add_claim
+    from floorwatch.cli import main
+
+    d = shared_data / "voteview-senate"
+    path = tmp_path / "c.duckdb"
+    store = floorwatch.open(path)
+    floorwatch.ingest_voteview(
+        store, d / "S107_members.csv", d / "S107_rollcalls.csv", d / "S107_votes.csv"
+    )
+    cid = add_claim(
+        store,
+        made_on="2001-05-22",
+        predicts="leaves",
+        about=["bioguide-J000072"],
+        organization="us-party-200",
+        outlet="Example Wire",
+        wording="likely",
+    )
+    before = flags(store, as_of="2001-05-21").set_index("person_id").loc["bioguide-J000072"]
+    assert before["claims"] == 0
+    assert "claims" not in [e["signal"] for e in before["evidence"]]
+    after = flags(store, as_of="2001-05-23").set_index("person_id").loc["bioguide-J000072"]
+    assert after["claims"] == 1
+    cited = [e for e in after["evidence"] if e["signal"] == "claims"]
+    assert cited and cited[0]["claims"][0]["claim_id"] == cid
+    assert cited[0]["claims"][0]["outlet"] == "Example Wire"
+    store.close()
+    assert main(["--db", str(path), "claims", "compare", "--format", "json"]) == 0
+    import json
+
+    rows = json.loads(capsys.readouterr().out)
+    (row,) = rows
+    assert row["person_id"] == "bioguide-J000072" and row["earlier"] == "flag"
+    assert row["first_red_date"] < "2001-05-22" and row["switch_date"] == "2001-06-06"

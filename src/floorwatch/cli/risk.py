@@ -179,3 +179,43 @@ def backtest(
     summary = {k: v for k, v in result.summary.items() if k != "by_level"}
     render([{"measure": k, "value": v} for k, v in summary.items()], fmt, title="Summary")
     render(result.calibration, fmt, title="Calibration: observed switch rate by score")
+
+
+def _register_compare() -> None:
+    from floorwatch.claims import compare_with_flags
+    from floorwatch.cli.claims import claims_app
+    from floorwatch.risk.backtest import first_red_dates
+
+    @claims_app.command("compare")
+    def compare(
+        legislature: LegislatureOption = None,
+        config: ConfigOption = None,
+        step_days: Annotated[int, typer.Option(help="Days between flag dates.")] = 30,
+        fmt: FormatOption = Format.table,
+    ) -> None:
+        """Who warned first: the published claims, or floorwatch's red flags (from a backtest)?"""
+        cfg = load_config(config)
+        with get_store(read_only=True) as store:
+            result = run_backtest(store, legislature=legislature, config=cfg, step_days=step_days)
+            frame = compare_with_flags(store, first_red_dates(result))
+        cols = [
+            "claim_id",
+            "person_id",
+            "predicts",
+            "stance",
+            "made_on",
+            "first_red_date",
+            "switch_date",
+            "claim_days_ahead",
+            "flag_days_ahead",
+            "earlier",
+        ]
+        render(
+            frame,
+            fmt,
+            columns=[c for c in cols if c in frame.columns],
+            title="Claims against flags: who warned first",
+        )
+
+
+_register_compare()

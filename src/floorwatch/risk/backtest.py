@@ -29,7 +29,14 @@ from floorwatch.risk.config import RiskConfig
 from floorwatch.risk.flags import flags
 from floorwatch.store import Store, open_store
 
-__all__ = ["BacktestResult", "backtest", "backtest_period", "periods", "roc_auc"]
+__all__ = [
+    "BacktestResult",
+    "backtest",
+    "backtest_period",
+    "first_red_dates",
+    "periods",
+    "roc_auc",
+]
 
 LEADS = (30, 60, 90)
 
@@ -318,3 +325,14 @@ def backtest(
         leads = switches["lead_days"].dropna()
         summary["median_lead_days"] = float(leads.median()) if len(leads) else math.nan
     return BacktestResult(switches=switches, panel=panel, summary=summary, calibration=cal)
+
+
+def first_red_dates(result: BacktestResult) -> pd.DataFrame:
+    """Per member: the first backtest date on which they were red (``person_id``,
+    ``first_red_date``), the input :func:`floorwatch.claims.compare_with_flags` takes."""
+    panel = result.panel
+    if panel.empty:
+        return pd.DataFrame({"person_id": [], "first_red_date": []})
+    red = panel[panel["level"] == "red"]
+    out = red.groupby("person_id", as_index=False)["date"].min()
+    return out.rename(columns={"date": "first_red_date"})

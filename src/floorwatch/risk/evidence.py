@@ -155,9 +155,12 @@ def evidence_for(
             continue
         items.append((weight * pct, name, value, pct, weight))
     items.sort(key=lambda t: -t[0])
+    shown = items[:top]
+    # Published claims about the member are always shown, whatever their weight.
+    shown += [t for t in items[top:] if t[1] == "claims" and t[2] > 0]
     out = []
     cited_votes = False
-    for contribution, name, value, pct, weight in items[:top]:
+    for contribution, name, value, pct, weight in shown:
         entry = {
             "signal": name,
             "value": _fmt(value),
