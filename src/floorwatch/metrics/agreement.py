@@ -191,10 +191,15 @@ cmp AS (
     FROM sided s JOIN gc ON gc.vote_event_id = s.vote_event_id
     WHERE {scope.party_filter("s.party_id")}
 ),
+pk AS (
+    SELECT person_id, row_number() OVER (ORDER BY person_id) AS pk
+    FROM (SELECT DISTINCT person_id FROM cmp) x
+),
 counted0 AS (
-    SELECT cmp.*, CASE WHEN side = CASE WHEN y > n THEN 1 ELSE -1 END THEN 1 ELSE 0 END AS agree,
-           row_number() OVER (ORDER BY person_id, k) AS rg
-    FROM cmp WHERE y <> n
+    SELECT c.person_id, c.party_id, c.d, c.in_group,
+           CASE WHEN c.side = CASE WHEN c.y > c.n THEN 1 ELSE -1 END THEN 1 ELSE 0 END AS agree,
+           row_number() OVER (ORDER BY pk.pk, c.k) AS rg
+    FROM cmp c JOIN pk ON pk.person_id = c.person_id WHERE c.y <> c.n
 ),
 counted AS (
     SELECT c.*, l.last_rg - c.rg + 1 AS rn_desc FROM counted0 c

@@ -157,9 +157,14 @@ totals AS (
            sum(CASE WHEN att = 1 THEN crucial ELSE 0 END) AS crucial_attended
     FROM r GROUP BY person_id
 ),
+pk AS (
+    SELECT person_id, row_number() OVER (ORDER BY person_id) AS pk
+    FROM (SELECT DISTINCT person_id FROM r) x
+),
 g AS (
-    SELECT person_id, att, d, k, row_number() OVER (ORDER BY person_id, k) AS rg
-    FROM r WHERE pos = 1
+    SELECT r.person_id, r.att, r.d, r.k, pk.pk,
+           row_number() OVER (ORDER BY pk.pk, r.k) AS rg
+    FROM r JOIN pk ON pk.person_id = r.person_id WHERE r.pos = 1
 ),
 gb AS (SELECT person_id, max(rg) AS last_rg FROM g GROUP BY person_id),
 ordered AS (
@@ -168,7 +173,7 @@ ordered AS (
 ),
 runs AS (
     SELECT person_id, count(*) AS len, max(rg) AS end_rg FROM (
-        SELECT person_id, rg, rg - row_number() OVER (ORDER BY person_id, k) AS island
+        SELECT person_id, rg, rg - row_number() OVER (ORDER BY pk, k) AS island
         FROM g WHERE att = 0
     ) m GROUP BY person_id, island
 ),
