@@ -18,18 +18,26 @@ listed at the dataset's last sitting (they still sit).
 
 from __future__ import annotations
 
-import csv as _csv
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from floorwatch.errors import InputError
-from floorwatch.ingest._checks import check_overlaps, normalize_reason, slug, upsert
-from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns, require_file
+from floorwatch.ingest._adapt import (
+    AdapterResult,
+    check_and_write,
+    count_frames,
+    dataset_files,
+    load_csv,
+    observed_spells,
+    ordinal,
+    org_frame,
+)
+from floorwatch.ingest._checks import slug
+from floorwatch.ingest._common import fail_on_first
+from floorwatch.ingest.uk_parlparse import UK_PARTIES, ingest_uk_parlparse
 from floorwatch.store import Store
 
 __all__ = [
@@ -70,169 +78,6 @@ MALAYSIA_LABELS = {
 #: UK parlparse party labels: (name, classification). SPK, CWM and DCWM are the presiding
 #: officers (Speaker, Chairman and Deputy Chairmen of Ways and Means), who sit without a party:
 #: classification ``office``.
-UK_PARTIES = {
-    "Lab": ("Labour Party", "party"),
-    "Con": ("Conservative Party", "party"),
-    "LDem": ("Liberal Democrats", "party"),
-    "Lab/Co-op": ("Labour and Co-operative", "party"),
-    "DUP": ("Democratic Unionist Party", "party"),
-    "SNP": ("Scottish National Party", "party"),
-    "UUP": ("Ulster Unionist Party", "party"),
-    "SF": ("Sinn Féin", "party"),
-    "PC": ("Plaid Cymru", "party"),
-    "SDLP": ("Social Democratic and Labour Party", "party"),
-    "UKIP": ("UK Independence Party", "party"),
-    "Res": ("Respect", "party"),
-    "UKUP": ("UK Unionist Party", "party"),
-    "Alliance": ("Alliance Party of Northern Ireland", "party"),
-    "Green": ("Green Party", "party"),
-    "Ind": ("Independent", "party"),
-    "Ind Con": ("Independent Conservative", "party"),
-    "Ind Lab": ("Independent Labour", "party"),
-    "Ind UU": ("Independent Ulster Unionist", "party"),
-    "SPK": ("Speaker", "office"),
-    "CWM": ("Chairman of Ways and Means", "office"),
-    "DCWM": ("Deputy Chairman of Ways and Means", "office"),
-}
-
-
-@dataclass
-class AdapterResult:
-    """What an adapter wrote, and what it skipped."""
-
-    persons: int = 0
-    organizations: int = 0
-    memberships: int = 0
-    events: int = 0
-    attendance: int = 0
-    skipped_blank_rows: int = 0
-    duplicate_rows: int = 0
-    unmatched_rows: int = 0
-    predecessor_rows: int = 0
-
-
-def _folder(path: str | os.PathLike[str], *names: str) -> list[Path]:
-    folder = Path(path)
-    if not folder.is_dir():
-        raise InputError("expected the dataset's folder", file=folder)
-    files = [folder / n for n in names]
-    for f in files:
-        require_file(f)
-        check_utf8(f)
-    return files
-
-
-def _load(
-    store: Store,
-    name: str,
-    path: Path,
-    required: tuple[str, ...],
-    dates: tuple[str, ...] = (),
-    *,
-    header: bool = True,
-) -> pd.DataFrame:
-    """Read a CSV as text (any line endings; a BOM is dropped) with each row's file line in
-    ``_line``, register it as ``name``, and check the required and date columns."""
-    text = path.read_text(encoding="utf-8-sig")
-    reader = _csv.reader(text.splitlines(keepends=True), strict=True)
-    rows, lines, start = [], [], 1
-    try:
-        for row in reader:
-            line, start = start, reader.line_num + 1
-            if row:
-                rows.append(row)
-                lines.append(line)
-    except _csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", file=path, line=reader.line_num) from None
-    if not rows:
-        raise InputError("the file is empty", file=path, line=1)
-    cols = [c.strip() for c in rows[0]] if header else [str(i) for i in range(len(rows[0]))]
-    body, body_lines = (rows[1:], lines[1:]) if header else (rows, lines)
-    for row, line in zip(body, body_lines, strict=True):
-        if len(row) != len(cols):
-            raise InputError(
-                f"expected {len(cols)} fields but found {len(row)}", file=path, line=line
-            )
-    require_columns(path, cols, required)
-    frame = pd.DataFrame(body, columns=cols, dtype=object)
-    frame.insert(0, "_line", body_lines)
-    store.register(name, frame)
-    for col in dates:
-        fail_on_first(
-            store,
-            name,
-            f'TRY_CAST("{col}" AS DATE) IS NULL',
-            file=path,
-            column=col,
-            problem="expected a date YYYY-MM-DD but got {value!r}",
-        )
-    return frame
-
-
-def _orgs(rows: list[tuple[str, str, str, str | None, str | None]], src: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "id": i,
-                "name": n,
-                "classification": c,
-                "parent_id": parent,
-                "abbreviation": abbr,
-                "source": src,
-            }
-            for i, n, c, parent, abbr in rows
-        ],
-        dtype=object,
-    )
-
-
-def _check_and_write(
-    store: Store, file: Path, frames: dict[str, pd.DataFrame], line_column: str | None = None
-) -> None:
-    """Check overlaps, then write every frame (in the caller's transaction).
-
-    With ``line_column`` the membership frame carries ``_line`` (the file line of each row)
-    and an overlap is reported at that line and column.
-    """
-    ms = frames["membership"].copy()
-    if "_line" not in ms:
-        ms["_line"] = range(1, len(ms) + 1)
-    store.register("_ad_ms", ms)
-    try:
-        check_overlaps(
-            store,
-            "_ad_ms",
-            file=file,
-            where=(lambda i: (int(i), line_column))
-            if line_column
-            else (
-                lambda i: (None, f"membership of {ms.loc[ms['_line'] == i, 'person_id'].iat[0]}")
-            ),
-        )
-    finally:
-        store.unregister("_ad_ms")
-    keys = {
-        "organization": ["id"],
-        "person": ["id"],
-        "identifier": ["scheme", "identifier"],
-        "other_name": ["person_id", "name", "lang"],
-        "event": ["id"],
-        "membership": ["id"],
-        "attendance": ["event_id", "person_id"],
-    }
-    for table, key in keys.items():
-        if table in frames:
-            upsert(store, table, frames[table], key)
-
-
-def _observed_spells(att: pd.DataFrame, group: list[str], last_day: dt.date) -> pd.DataFrame:
-    """First and last listed sitting per group; the end is open if listed at the last one."""
-    spans = att.groupby(group, as_index=False).agg(
-        start_date=("date", "min"), end_date=("date", "max")
-    )
-    spans["end_date"] = spans["end_date"].astype(object)
-    spans.loc[spans["end_date"] == last_day, "end_date"] = None
-    return spans
 
 
 # -- Singapore ---------------------------------------------------------------------------------
@@ -248,9 +93,11 @@ def ingest_singapore(store: Store, folder: str | os.PathLike[str]) -> AdapterRes
     ``nominated member``). Rows with a blank ``MP_Name`` (parse residue) are skipped and
     counted; a row repeated for the same sitting and MP is written once and counted.
     """
-    fact, sittings, party = _folder(folder, "fact_attendance.csv", "sittings.csv", "party.csv")
+    fact, sittings, party = dataset_files(
+        folder, "fact_attendance.csv", "sittings.csv", "party.csv"
+    )
     result = AdapterResult()
-    _load(store, "_sg_f", fact, ("Date", "Sitting_CID", "MP_Name", "Attendance"), ("Date",))
+    load_csv(store, "_sg_f", fact, ("Date", "Sitting_CID", "MP_Name", "Attendance"), ("Date",))
     fail_on_first(
         store,
         "_sg_f",
@@ -259,7 +106,7 @@ def ingest_singapore(store: Store, folder: str | os.PathLike[str]) -> AdapterRes
         column="Attendance",
         problem="expected True or False but got {value!r}",
     )
-    _load(
+    load_csv(
         store, "_sg_s", sittings, ("Sitting_CID", "Sitting_Date", "Parliament_Number"),
         ("Sitting_Date",),
     )  # fmt: skip
@@ -271,7 +118,7 @@ def ingest_singapore(store: Store, folder: str | os.PathLike[str]) -> AdapterRes
         column="Parliament_Number",
         problem="expected a whole number but got {value!r}",
     )
-    _load(store, "_sg_p", party, ("MP_Name", "party"))
+    load_csv(store, "_sg_p", party, ("MP_Name", "party"))
     fail_on_first(
         store,
         "_sg_f f",
@@ -317,7 +164,7 @@ def ingest_singapore(store: Store, folder: str | os.PathLike[str]) -> AdapterRes
     periods = pd.DataFrame(
         {
             "id": "sg-parliament-" + parls["parl"].astype(str),
-            "name": [f"{_ordinal(int(p))} Parliament of Singapore" for p in parls["parl"]],
+            "name": [f"{ordinal(int(p))} Parliament of Singapore" for p in parls["parl"]],
             "classification": "legislative period",
             "organization_id": "sg-parliament",
             "start_date": parls["start"],
@@ -330,7 +177,7 @@ def ingest_singapore(store: Store, folder: str | os.PathLike[str]) -> AdapterRes
         {
             "id": sit["event_id"],
             "name": [
-                f"Sitting {s} of session {n}, {_ordinal(int(p))} Parliament"
+                f"Sitting {s} of session {n}, {ordinal(int(p))} Parliament"
                 for s, n, p in zip(sit["sitting"], sit["session"], sit["parl"], strict=True)
             ],
             "classification": "plenary sitting",
@@ -341,7 +188,7 @@ def ingest_singapore(store: Store, folder: str | os.PathLike[str]) -> AdapterRes
             "source": src,
         }
     )
-    spells = _observed_spells(att, ["person_id", "parl"], att["date"].max())
+    spells = observed_spells(att, ["person_id", "parl"], att["date"].max())
     names = dict(zip(persons["id"], persons["name"], strict=True))
     label = spells["person_id"].map(lambda p: party_of.get(names[p]))
     ms = pd.DataFrame(
@@ -366,25 +213,17 @@ def ingest_singapore(store: Store, folder: str | os.PathLike[str]) -> AdapterRes
         }
     )
     frames = {
-        "organization": _orgs(org_rows, src),
+        "organization": org_frame(org_rows, src),
         "person": persons,
         "event": pd.concat([periods, sits], ignore_index=True),
         "membership": ms,
         "attendance": attendance,
     }
     with store.transaction():
-        _check_and_write(store, fact, frames)
+        check_and_write(store, fact, frames)
         store.log_ingest("singapore", fact, len(attendance))
-    _count(result, frames)
+    count_frames(result, frames)
     return result
-
-
-def _count(result: AdapterResult, frames: dict[str, pd.DataFrame]) -> None:
-    result.persons = len(frames["person"])
-    result.organizations = len(frames["organization"])
-    result.memberships = len(frames["membership"])
-    result.events = len(frames["event"])
-    result.attendance = len(frames.get("attendance", ()))
 
 
 # -- Malaysia ----------------------------------------------------------------------------------
@@ -426,9 +265,9 @@ def ingest_malaysia(store: Store, folder: str | os.PathLike[str]) -> AdapterResu
     not give (``on_behalf_of_id`` NULL). Status Present/Absent/Suspended maps to
     present/absent/suspended; each sitting day is a ``plenary sitting`` event.
     """
-    att_path, mps_path = _folder(folder, "attendance_long.csv", "15mps.csv")
+    att_path, mps_path = dataset_files(folder, "attendance_long.csv", "15mps.csv")
     result = AdapterResult()
-    _load(store, "_my_a", att_path, ("date", "status", "name", "constituency"), ("date",))
+    load_csv(store, "_my_a", att_path, ("date", "status", "name", "constituency"), ("date",))
     fail_on_first(
         store,
         "_my_a",
@@ -442,7 +281,7 @@ def ingest_malaysia(store: Store, folder: str | os.PathLike[str]) -> AdapterResu
         "trim(constituency) AS constituency FROM _my_a ORDER BY _line"
     )
     store.unregister("_my_a")
-    mps = _load(store, "_my_m", mps_path, (), header=False)
+    mps = load_csv(store, "_my_m", mps_path, (), header=False)
     store.unregister("_my_m")
     mps = mps.drop(columns="_line")
     mps.columns = range(mps.shape[1])
@@ -526,7 +365,7 @@ def ingest_malaysia(store: Store, folder: str | os.PathLike[str]) -> AdapterResu
         ],
         dtype=object,
     )
-    spells = _observed_spells(att, ["person_id", "constituency", "seat"], last)
+    spells = observed_spells(att, ["person_id", "constituency", "seat"], last)
     label_of = dict(zip(mps["person_id"], mps["label"], strict=True))
     ms = pd.DataFrame(
         {
@@ -554,16 +393,16 @@ def ingest_malaysia(store: Store, folder: str | os.PathLike[str]) -> AdapterResu
         }
     )
     frames = {
-        "organization": _orgs(org_rows, src),
+        "organization": org_frame(org_rows, src),
         "person": persons,
         "event": events,
         "membership": ms,
         "attendance": attendance,
     }
     with store.transaction():
-        _check_and_write(store, att_path, frames)
+        check_and_write(store, att_path, frames)
         store.log_ingest("malaysia", att_path, len(attendance))
-    _count(result, frames)
+    count_frames(result, frames)
     return result
 
 
@@ -583,162 +422,3 @@ def _split_predecessors(att: pd.DataFrame, result: AdapterResult) -> None:
         att.loc[grp.index, "person_id"] = "my-pred-" + slug(name)
         result.predecessor_rows += len(grp)
     del att["_same"]
-
-
-# -- UK parlparse --------------------------------------------------------------------------------
-_UK_REQUIRED = (
-    "person_id",
-    "member_id",
-    "firstname",
-    "lastname",
-    "constituency",
-    "party",
-    "fromdate",
-    "todate",
-    "fromwhy",
-    "towhy",
-)
-
-
-def ingest_uk_parlparse(store: Store, path: str | os.PathLike[str]) -> AdapterResult:
-    """Load UK House of Commons memberships (parlparse, flattened to one CSV).
-
-    Each row is one MP, one term, one party. Persons get the id ``uk-parlparse-<n>`` from the
-    parlparse person id ``uk.org.publicwhip/person/<n>``, which is stored as identifier scheme
-    ``parlparse`` (and ``datadotparl_id`` as scheme ``datadotparl``); the name is the latest
-    row's first and last name, and ``person_latestname`` (e.g. a peerage title) is kept as an
-    other name. Memberships are of ``uk-commons`` on behalf of the party label (see
-    :data:`UK_PARTIES`), with ``fromwhy``/``towhy`` mapped by
-    :data:`~floorwatch.ingest._checks.REASON_ALIASES` (``changed_party`` -> ``changed party``,
-    ``general_election*`` -> ``election``, ``by_election`` -> ``by-election``,
-    ``still_in_office`` -> no end). A ``todate`` of 9999-12-31 means no end date; when such a
-    row (from the 2009 snapshot) is followed by a later membership of the same person, it ends
-    the day before that one starts (reason ``election`` if the next one began at a general
-    election, else ``unknown``), since nobody holds two seats at once.
-    """
-    path = require_file(path)
-    check_utf8(path)
-    result = AdapterResult()
-    cols = list(_load(store, "_uk_raw", path, _UK_REQUIRED, ("fromdate", "todate")).columns)
-    fail_on_first(
-        store,
-        "_uk_raw",
-        "CAST(todate AS DATE) < CAST(fromdate AS DATE)",
-        file=path,
-        column="todate",
-        problem="dates out of order: todate {value} is before fromdate",
-        value_sql="todate",
-    )
-    opt = {c: (f'"{c}"' if c in cols else "NULL") for c in
-           ("person_latestname", "datadotparl_id", "source_file")}  # fmt: skip
-    raw = store.query(
-        f"""SELECT _line, person_id, member_id, trim(firstname) AS firstname,
-                   trim(lastname) AS lastname, constituency, trim(party) AS party,
-                   CAST(fromdate AS DATE) AS fromdate, CAST(todate AS DATE) AS todate,
-                   fromwhy, towhy, {opt["person_latestname"]} AS latestname,
-                   {opt["datadotparl_id"]} AS datadotparl, {opt["source_file"]} AS source_file
-            FROM _uk_raw ORDER BY _line"""
-    )
-    store.unregister("_uk_raw")
-    dup = raw[raw["member_id"].duplicated()]
-    if not dup.empty:
-        raise InputError(
-            f"duplicate member_id {dup.iloc[0]['member_id']!r}",
-            file=path,
-            line=int(dup.iloc[0]["_line"]),
-            column="member_id",
-        )
-    for c in ("fromdate", "todate"):
-        raw[c] = pd.to_datetime(raw[c]).dt.date
-    raw["pid"] = "uk-parlparse-" + raw["person_id"].str.rsplit("/", n=1).str[-1]
-    raw = raw.sort_values(["pid", "fromdate", "_line"]).reset_index(drop=True)
-    src = "parlparse"
-    latest = raw.groupby("pid").tail(1)
-    persons = pd.DataFrame(
-        {
-            "id": latest["pid"],
-            "name": (latest["firstname"] + " " + latest["lastname"]).str.strip(),
-            "given_name": latest["firstname"],
-            "family_name": latest["lastname"],
-            "source": src,
-        }
-    )
-    other = latest[latest["latestname"].notna()].copy()
-    other = other[other["latestname"] != (other["firstname"] + " " + other["lastname"])]
-    other_names = pd.DataFrame(
-        {
-            "person_id": other["pid"],
-            "name": other["latestname"],
-            "lang": "en",
-            "note": "latest name (parlparse)",
-        }  # fmt: skip
-    )
-    ids = raw.drop_duplicates("pid")
-    identifiers = pd.DataFrame(
-        {"scheme": "parlparse", "identifier": ids["person_id"], "person_id": ids["pid"]}
-    )
-    ddp = raw[raw["datadotparl"].notna() & (raw["datadotparl"] != "")].drop_duplicates("pid")
-    identifiers = pd.concat(
-        [
-            identifiers,
-            pd.DataFrame(
-                {
-                    "scheme": "datadotparl",
-                    "identifier": ddp["datadotparl"],
-                    "person_id": ddp["pid"],
-                }  # fmt: skip
-            ),
-        ],
-        ignore_index=True,
-    )
-    org_rows = [
-        ("uk-parliament", "Parliament of the United Kingdom", "legislature", None, None),
-        ("uk-commons", "House of Commons", "chamber", "uk-parliament", "HC"),
-    ]
-    for label in sorted(set(raw["party"])):
-        name, cls = UK_PARTIES.get(label, (label, "party"))
-        org_rows.append((f"uk-party-{slug(label)}", name, cls, None, label))
-    end = raw["todate"].where(raw["todate"] != dt.date(9999, 12, 31), None).astype(object)
-    end_reason = raw["towhy"].map(normalize_reason).astype(object)
-    nxt_pid = raw["pid"].shift(-1)
-    nxt_start = raw["fromdate"].shift(-1)
-    nxt_why = raw["fromwhy"].shift(-1)
-    bound = end.isna() & (nxt_pid == raw["pid"])
-    end[bound] = nxt_start[bound].map(lambda d: d - dt.timedelta(days=1))
-    end_reason[bound] = nxt_why[bound].map(
-        lambda w: "election" if str(w).startswith("general_election") else "unknown"
-    )
-    ms = pd.DataFrame(
-        {
-            "id": "uk-parlparse-member-" + raw["member_id"].str.rsplit("/", n=1).str[-1],
-            "person_id": raw["pid"],
-            "organization_id": "uk-commons",
-            "on_behalf_of_id": "uk-party-" + raw["party"].map(slug),
-            "role": "member",
-            "area": raw["constituency"],
-            "start_date": raw["fromdate"],
-            "end_date": end,
-            "start_reason": raw["fromwhy"].map(normalize_reason),
-            "end_reason": end_reason,
-            "source": "parlparse:" + raw["source_file"].fillna(path.name),
-            "_line": raw["_line"],
-        }
-    )
-    frames = {
-        "organization": _orgs(org_rows, src),
-        "person": persons,
-        "identifier": identifiers,
-        "other_name": other_names,
-        "event": pd.DataFrame(columns=["id"]),
-        "membership": ms,
-    }
-    with store.transaction():
-        _check_and_write(store, path, frames, line_column="fromdate")
-        store.log_ingest("uk-parlparse", path, len(ms))
-    _count(result, frames)
-    return result
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"

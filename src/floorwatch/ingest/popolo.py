@@ -52,18 +52,30 @@ the file, the line and the JSON path. Re-ingesting a file changes nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from floorwatch.errors import InputError, ReferenceError_
 from floorwatch.ingest._checks import check_overlaps, normalize_reason, upsert
-from floorwatch.ingest._common import check_utf8, parse_date, require_file
+from floorwatch.ingest._popolo_doc import (
+    Doc,
+    Ids,
+    check_order,
+    check_ref,
+    clean_text,
+    items_of,
+    locate,
+    path_text,
+    read_doc,
+    required_text,
+    source_of,
+    to_date,
+    to_int,
+    to_weight,
+)
 from floorwatch.store import Store
 from floorwatch.store.schema import ATTENDANCE_STATUSES, VOTE_OPTIONS
 
@@ -134,129 +146,9 @@ class PopoloResult:
     counts: int = 0
 
 
-class _Doc:
-    """The parsed document, its text (to locate errors) and the file name."""
-
-    def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
-        self.path = path
-        self.text = text
-        self.data = data
-
-    def fail(self, where: tuple[str | int, ...], problem: str, *, ref: bool = False) -> InputError:
-        line = _locate(self.text, where)
-        cls = ReferenceError_ if ref else InputError
-        return cls(problem, file=self.path, line=line, column=_path_text(where))
-
-
-def _path_text(where: tuple[str | int, ...]) -> str:
-    out = ""
-    for step in where:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out
-
-
-_WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
-
-
-def _locate(text: str, where: tuple[str | int, ...]) -> int | None:
-    """The 1-based line of the value at JSON path ``where`` (best effort; only on errors)."""
-    try:
-        idx = _WS.match(text, 0).end()
-        for step in where:
-            if isinstance(step, int):
-                if text[idx] != "[":
-                    break
-                idx = _WS.match(text, idx + 1).end()
-                for _ in range(step):
-                    _, idx = _DECODER.raw_decode(text, idx)
-                    idx = _WS.match(text, idx).end()
-                    if text[idx] != ",":
-                        raise ValueError
-                    idx = _WS.match(text, idx + 1).end()
-            else:
-                if text[idx] != "{":
-                    break
-                idx = _WS.match(text, idx + 1).end()
-                while True:
-                    key, idx = json.decoder.scanstring(text, idx + 1)
-                    idx = _WS.match(text, idx).end() + 1  # past ':'
-                    idx = _WS.match(text, idx).end()
-                    if key == step:
-                        break
-                    _, idx = _DECODER.raw_decode(text, idx)
-                    idx = _WS.match(text, idx).end()
-                    if text[idx] != ",":
-                        raise ValueError
-                    idx = _WS.match(text, idx + 1).end()
-        return text.count("\n", 0, idx) + 1
-    except (ValueError, IndexError):
-        return None
-
-
 def load_popolo(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read and parse a Popolo JSON file, raising :class:`InputError` with line and column."""
-    return _read(Path(path)).data
-
-
-def _read(path: Path) -> _Doc:
-    require_file(path)
-    check_utf8(path)
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"malformed JSON: {exc.msg} (at character {exc.colno} of the line)",
-            file=path,
-            line=exc.lineno,
-            column=str(exc.colno),
-        ) from None
-    if not isinstance(data, dict):
-        raise InputError(
-            "expected a Popolo JSON object with arrays persons, organizations, memberships..., "
-            f"but the file holds a JSON {type(data).__name__}",
-            file=path,
-            line=1,
-        )
-    return _Doc(path, text, data)
-
-
-def _items(doc: _Doc, key: str) -> list[tuple[int, dict[str, Any]]]:
-    value = doc.data.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise doc.fail((key,), f"expected a list of {key} but got a {type(value).__name__}")
-    out = []
-    for i, item in enumerate(value):
-        if not isinstance(item, dict):
-            raise doc.fail((key, i), f"expected an object but got {item!r:.60}")
-        out.append((i, item))
-    return out
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _source(item: dict[str, Any], default: str) -> str:
-    sources = item.get("sources")
-    if isinstance(sources, list) and sources and isinstance(sources[0], dict):
-        return _text(sources[0].get("url")) or _text(sources[0].get("note")) or default
-    return default
-
-
-class _Ids:
-    def __init__(self, prefix: str | None) -> None:
-        self.prefix = prefix or ""
-
-    def __call__(self, value: Any) -> str | None:
-        text = _text(value)
-        return None if text is None else self.prefix + text
+    return read_doc(Path(path)).data
 
 
 def ingest_popolo(
@@ -284,8 +176,8 @@ def ingest_popolo(
     InputError, ReferenceError_, EncodingError
         On the first problem found, naming the file, line and JSON path; nothing is written.
     """
-    doc = _read(Path(path))
-    ids = _Ids(id_prefix)
+    doc = read_doc(Path(path))
+    ids = Ids(id_prefix)
     default_src = f"popolo:{doc.path.name}"
     tables = _Tables()
     _persons(doc, ids, default_src, tables)
@@ -327,13 +219,13 @@ def ingest_popolo(
     return result
 
 
-def _membership_where(doc: _Doc, i: int) -> tuple[int | None, str]:
+def _membership_where(doc: Doc, i: int) -> tuple[int | None, str]:
     """Where to report a problem with membership ``i``: its start date, else the object."""
     m = doc.data["memberships"][i]
     path: tuple[str | int, ...] = ("memberships", i)
     if m.get("start_date"):
         path = (*path, "start_date")
-    return _locate(doc.text, path), _path_text(path)
+    return locate(doc.text, path), path_text(path)
 
 
 class _Tables:
@@ -372,120 +264,41 @@ class _Tables:
         }
 
 
-_PERSON_COLS = (
-    "id",
-    "name",
-    "sort_name",
-    "given_name",
-    "family_name",
-    "gender",
-    "birth_date",
-    "death_date",
-    "source",
+_PERSON_COLS = tuple(
+    "id name sort_name given_name family_name gender birth_date death_date source".split()
 )
-_OTHER_NAME_COLS = ("person_id", "name", "lang", "note")
-_ORG_COLS = (
-    "id",
-    "name",
-    "classification",
-    "parent_id",
-    "abbreviation",
-    "jurisdiction",
-    "founding_date",
-    "dissolution_date",
-    "source",
+_OTHER_NAME_COLS = tuple("person_id name lang note".split())
+_ORG_COLS = tuple(
+    "id name classification parent_id "
+    "abbreviation jurisdiction founding_date dissolution_date source".split()
 )
-_MEMBERSHIP_COLS = (
-    "id",
-    "person_id",
-    "organization_id",
-    "on_behalf_of_id",
-    "role",
-    "area",
-    "legislative_period_id",
-    "start_date",
-    "end_date",
-    "start_reason",
-    "end_reason",
-    "source",
+_MEMBERSHIP_COLS = tuple(
+    "id person_id organization_id on_behalf_of_id role area "
+    "legislative_period_id start_date end_date start_reason end_reason source".split()
 )
-_EVENT_COLS = (
-    "id",
-    "name",
-    "classification",
-    "organization_id",
-    "legislative_period_id",
-    "start_date",
-    "end_date",
-    "crucial",
-    "source",
+_EVENT_COLS = tuple(
+    "id name classification organization_id "
+    "legislative_period_id start_date end_date crucial source".split()
 )
-_ATTENDANCE_COLS = ("event_id", "person_id", "status", "note", "source")
-_VOTE_EVENT_COLS = (
-    "id",
-    "organization_id",
-    "legislative_period_id",
-    "identifier",
-    "seq",
-    "start_date",
-    "motion_text",
-    "question",
-    "bill",
-    "result",
-    "classification",
-    "crucial",
-    "source",
+_ATTENDANCE_COLS = tuple("event_id person_id status note source".split())
+_VOTE_EVENT_COLS = tuple(
+    "id organization_id legislative_period_id identifier seq start_date "
+    "motion_text question bill result classification crucial source".split()
 )
-_VOTE_COLS = ("vote_event_id", "voter_id", "option", "position", "cast_code", "group_id", "role")
-_COUNT_COLS = ("vote_event_id", "option", "group_id", "value")
+_VOTE_COLS = tuple("vote_event_id voter_id option position cast_code group_id role".split())
+_COUNT_COLS = tuple("vote_event_id option group_id value".split())
 
 
 def _frame(rows: list[dict], cols: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(cols), dtype=object)
 
 
-def _required(doc: _Doc, where: tuple[str | int, ...], item: dict, key: str) -> str:
-    value = _text(item.get(key))
-    if value is None:
-        raise doc.fail((*where, key), f"missing {key!r}: every {where[0][:-1]} needs one")
-    return value
-
-
-def _date(doc: _Doc, where: tuple[str | int, ...], value: Any, *, end: bool = False):
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return parse_date(text[:10], file=doc.path, line=None, column="", end=end)
-    except InputError:
-        raise doc.fail(
-            where, f"{text!r} is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD"
-        ) from None
-
-
-def _check_order(doc: _Doc, where: tuple[str | int, ...], start, end, names: str) -> None:
-    if start is not None and end is not None and end < start:
-        raise doc.fail(where, f"dates out of order: {names} ({end}) is before the start ({start})")
-
-
-def _weight(doc: _Doc, where: tuple[str | int, ...], value: Any) -> float:
-    if value is None or value == "":
-        return 0.0
-    try:
-        w = float(value)
-    except (TypeError, ValueError):
-        w = -1.0
-    if not 0.0 <= w <= 1.0:
-        raise doc.fail(where, f"crucial must be a number from 0 to 1 but got {value!r}")
-    return w
-
-
-def _persons(doc: _Doc, ids: _Ids, src: str, t: _Tables) -> None:
+def _persons(doc: Doc, ids: Ids, src: str, t: _Tables) -> None:
     seen: dict[str, int] = {}
-    for i, p in _items(doc, "persons"):
+    for i, p in items_of(doc, "persons"):
         where = ("persons", i)
-        pid = ids(_required(doc, where, p, "id"))
-        name = _required(doc, where, p, "name")
+        pid = ids(required_text(doc, where, p, "id"))
+        name = required_text(doc, where, p, "name")
         if pid in seen:
             raise doc.fail(
                 (*where, "id"), f"duplicate person id {pid!r} (also persons[{seen[pid]}])"
@@ -495,20 +308,23 @@ def _persons(doc: _Doc, ids: _Ids, src: str, t: _Tables) -> None:
             {
                 "id": pid,
                 "name": name,
-                "sort_name": _text(p.get("sort_name")),
-                "given_name": _text(p.get("given_name")),
-                "family_name": _text(p.get("family_name")),
-                "gender": _text(p.get("gender")),
-                "birth_date": _text(p.get("birth_date")),
-                "death_date": _text(p.get("death_date")),
-                "source": _source(p, src),
+                "sort_name": clean_text(p.get("sort_name")),
+                "given_name": clean_text(p.get("given_name")),
+                "family_name": clean_text(p.get("family_name")),
+                "gender": clean_text(p.get("gender")),
+                "birth_date": clean_text(p.get("birth_date")),
+                "death_date": clean_text(p.get("death_date")),
+                "source": source_of(p, src),
             }
         )
         for j, ident in enumerate(p.get("identifiers") or []):
             w = (*where, "identifiers", j)
             if not isinstance(ident, dict):
                 raise doc.fail(w, "expected an object with scheme and identifier")
-            key = (_required(doc, w, ident, "scheme"), _required(doc, w, ident, "identifier"))
+            key = (
+                required_text(doc, w, ident, "scheme"),
+                required_text(doc, w, ident, "identifier"),
+            )
             prev = t.identifier.get(key)
             if prev is not None and prev[0] != pid:
                 raise doc.fail(
@@ -524,64 +340,69 @@ def _persons(doc: _Doc, ids: _Ids, src: str, t: _Tables) -> None:
             oname = other.get("name")
             if not isinstance(oname, str) or not oname.strip():
                 raise doc.fail((*w, "name"), "missing 'name' in other_names")
-            lang = _text(other.get("lang")) or ""
+            lang = clean_text(other.get("lang")) or ""
             t.other_name.setdefault(
                 (pid, oname, lang),
-                {"person_id": pid, "name": oname, "lang": lang, "note": _text(other.get("note"))},
+                {
+                    "person_id": pid,
+                    "name": oname,
+                    "lang": lang,
+                    "note": clean_text(other.get("note")),
+                },
             )
 
 
-def _organizations(doc: _Doc, ids: _Ids, src: str, t: _Tables) -> None:
+def _organizations(doc: Doc, ids: Ids, src: str, t: _Tables) -> None:
     seen: dict[str, int] = {}
-    for i, o in _items(doc, "organizations"):
+    for i, o in items_of(doc, "organizations"):
         where = ("organizations", i)
-        oid = ids(_required(doc, where, o, "id"))
+        oid = ids(required_text(doc, where, o, "id"))
         if oid in seen:
             raise doc.fail((*where, "id"), f"duplicate organization id {oid!r}")
         seen[oid] = i
-        cls = (_text(o.get("classification")) or "unknown").lower()
-        founded = _date(doc, (*where, "founding_date"), o.get("founding_date"))
-        dissolved = _date(doc, (*where, "dissolution_date"), o.get("dissolution_date"), end=True)
-        _check_order(doc, (*where, "dissolution_date"), founded, dissolved, "dissolution_date")
+        cls = (clean_text(o.get("classification")) or "unknown").lower()
+        founded = to_date(doc, (*where, "founding_date"), o.get("founding_date"))
+        dissolved = to_date(doc, (*where, "dissolution_date"), o.get("dissolution_date"), end=True)
+        check_order(doc, (*where, "dissolution_date"), founded, dissolved, "dissolution_date")
         t.organization.append(
             {
                 "id": oid,
-                "name": _required(doc, where, o, "name"),
+                "name": required_text(doc, where, o, "name"),
                 "classification": ORGANIZATION_CLASSIFICATION_ALIASES.get(cls, cls),
                 "parent_id": ids(o.get("parent_id")),
-                "abbreviation": _text(o.get("abbreviation")),
-                "jurisdiction": _text(o.get("jurisdiction")),
+                "abbreviation": clean_text(o.get("abbreviation")),
+                "jurisdiction": clean_text(o.get("jurisdiction")),
                 "founding_date": founded,
                 "dissolution_date": dissolved,
-                "source": _source(o, src),
+                "source": source_of(o, src),
                 "_index": i,
             }
         )
 
 
-def _events(doc: _Doc, ids: _Ids, src: str, t: _Tables) -> None:
+def _events(doc: Doc, ids: Ids, src: str, t: _Tables) -> None:
     seen: dict[str, int] = {}
-    for i, e in _items(doc, "events"):
+    for i, e in items_of(doc, "events"):
         where = ("events", i)
-        eid = ids(_required(doc, where, e, "id"))
+        eid = ids(required_text(doc, where, e, "id"))
         if eid in seen:
             raise doc.fail((*where, "id"), f"duplicate event id {eid!r}")
         seen[eid] = i
-        cls = (_text(e.get("classification")) or "unknown").lower()
-        start = _date(doc, (*where, "start_date"), e.get("start_date"))
-        end = _date(doc, (*where, "end_date"), e.get("end_date"), end=True)
-        _check_order(doc, (*where, "end_date"), start, end, "end_date")
+        cls = (clean_text(e.get("classification")) or "unknown").lower()
+        start = to_date(doc, (*where, "start_date"), e.get("start_date"))
+        end = to_date(doc, (*where, "end_date"), e.get("end_date"), end=True)
+        check_order(doc, (*where, "end_date"), start, end, "end_date")
         t.event.append(
             {
                 "id": eid,
-                "name": _text(e.get("name")),
+                "name": clean_text(e.get("name")),
                 "classification": EVENT_CLASSIFICATION_ALIASES.get(cls, cls),
                 "organization_id": ids(e.get("organization_id")),
                 "legislative_period_id": ids(e.get("legislative_period_id") or e.get("parent_id")),
                 "start_date": start,
                 "end_date": end,
-                "crucial": _weight(doc, (*where, "crucial"), e.get("crucial")),
-                "source": _source(e, src),
+                "crucial": to_weight(doc, (*where, "crucial"), e.get("crucial")),
+                "source": source_of(e, src),
                 "_index": i,
             }
         )
@@ -599,18 +420,9 @@ class _Known:
         self.events = {e["id"] for e in t.event} | stored("SELECT id FROM event")
 
 
-def _ref(doc, where, value, known: set[str], what: str) -> None:
-    if value is not None and value not in known:
-        raise doc.fail(
-            where,
-            f"unknown {what} {value!r}: it is neither in this file nor in the store",
-            ref=True,
-        )
-
-
-def _check_org_refs(doc: _Doc, ids: _Ids, t: _Tables, known: _Known) -> None:
+def _check_org_refs(doc: Doc, ids: Ids, t: _Tables, known: _Known) -> None:
     for o in t.organization:
-        _ref(
+        check_ref(
             doc,
             ("organizations", o.pop("_index"), "parent_id"),
             o["parent_id"],
@@ -619,7 +431,7 @@ def _check_org_refs(doc: _Doc, ids: _Ids, t: _Tables, known: _Known) -> None:
         )
     for e in t.event:
         i = e.pop("_index")
-        _ref(
+        check_ref(
             doc, ("events", i, "organization_id"), e["organization_id"], known.orgs, "organization"
         )
         key = (
@@ -627,7 +439,7 @@ def _check_org_refs(doc: _Doc, ids: _Ids, t: _Tables, known: _Known) -> None:
             if "legislative_period_id" in doc.data["events"][i]
             else ("parent_id")
         )
-        _ref(doc, ("events", i, key), e["legislative_period_id"], known.events, "event")
+        check_ref(doc, ("events", i, key), e["legislative_period_id"], known.events, "event")
 
 
 def _membership_id(*parts: Any) -> str:
@@ -635,32 +447,34 @@ def _membership_id(*parts: Any) -> str:
     return f"popolo-m-{digest[:16]}"
 
 
-def _memberships(doc: _Doc, ids: _Ids, src: str, t: _Tables, known: _Known) -> None:
+def _memberships(doc: Doc, ids: Ids, src: str, t: _Tables, known: _Known) -> None:
     areas = {}
-    for _, a in _items(doc, "areas"):
-        if _text(a.get("id")):
-            areas[_text(a.get("id"))] = _text(a.get("name")) or _text(a.get("id"))
+    for _, a in items_of(doc, "areas"):
+        if clean_text(a.get("id")):
+            areas[clean_text(a.get("id"))] = clean_text(a.get("name")) or clean_text(a.get("id"))
     seen: dict[str, int] = {}
-    for i, m in _items(doc, "memberships"):
+    for i, m in items_of(doc, "memberships"):
         where = ("memberships", i)
-        person = ids(_required(doc, where, m, "person_id"))
-        org = ids(_required(doc, where, m, "organization_id"))
+        person = ids(required_text(doc, where, m, "person_id"))
+        org = ids(required_text(doc, where, m, "organization_id"))
         party = ids(m.get("on_behalf_of_id"))
         period = ids(m.get("legislative_period_id"))
-        _ref(doc, (*where, "person_id"), person, known.persons, "person")
-        _ref(doc, (*where, "organization_id"), org, known.orgs, "organization")
-        _ref(doc, (*where, "on_behalf_of_id"), party, known.orgs, "organization (party)")
-        _ref(doc, (*where, "legislative_period_id"), period, known.events, "legislative period")
-        start = _date(doc, (*where, "start_date"), m.get("start_date"))
-        end = _date(doc, (*where, "end_date"), m.get("end_date"), end=True)
-        _check_order(doc, (*where, "end_date"), start, end, "end_date")
+        check_ref(doc, (*where, "person_id"), person, known.persons, "person")
+        check_ref(doc, (*where, "organization_id"), org, known.orgs, "organization")
+        check_ref(doc, (*where, "on_behalf_of_id"), party, known.orgs, "organization (party)")
+        check_ref(
+            doc, (*where, "legislative_period_id"), period, known.events, "legislative period"
+        )
+        start = to_date(doc, (*where, "start_date"), m.get("start_date"))
+        end = to_date(doc, (*where, "end_date"), m.get("end_date"), end=True)
+        check_order(doc, (*where, "end_date"), start, end, "end_date")
         area = m.get("area")
         if isinstance(area, dict):
-            area_name = _text(area.get("name")) or _text(area.get("id"))
+            area_name = clean_text(area.get("name")) or clean_text(area.get("id"))
         else:
-            area_id = _text(m.get("area_id"))
-            area_name = areas.get(area_id, area_id) if area_id else _text(area)
-        role = _text(m.get("role"))
+            area_id = clean_text(m.get("area_id"))
+            area_name = areas.get(area_id, area_id) if area_id else clean_text(area)
+        role = clean_text(m.get("role"))
         mid = ids(m.get("id")) or _membership_id(person, org, party, role, period, start)
         if mid in seen:
             raise doc.fail(
@@ -680,14 +494,14 @@ def _memberships(doc: _Doc, ids: _Ids, src: str, t: _Tables, known: _Known) -> N
                 "end_date": end,
                 "start_reason": normalize_reason(m.get("start_reason")),
                 "end_reason": normalize_reason(m.get("end_reason")),
-                "source": _source(m, src),
+                "source": source_of(m, src),
             }
         )
         t.membership_index.append(i)
 
 
-def _attendance(doc: _Doc, ids: _Ids, t: _Tables, known: _Known) -> None:
-    for i, e in _items(doc, "events"):
+def _attendance(doc: Doc, ids: Ids, t: _Tables, known: _Known) -> None:
+    for i, e in items_of(doc, "events"):
         attendees = e.get("attendees")
         if attendees is None:
             continue
@@ -699,14 +513,14 @@ def _attendance(doc: _Doc, ids: _Ids, t: _Tables, known: _Known) -> None:
             source = f"popolo:{doc.path.name}"
             if isinstance(a, dict):
                 pid = ids(a.get("id") or a.get("person_id"))
-                status = (_text(a.get("status")) or "present").lower()
-                note = _text(a.get("note"))
-                source = _text(a.get("source")) or source
+                status = (clean_text(a.get("status")) or "present").lower()
+                note = clean_text(a.get("note"))
+                source = clean_text(a.get("source")) or source
             else:
                 pid, status, note = ids(a), "present", None
             if pid is None:
                 raise doc.fail(where, "an attendee needs a person id ('id' or 'person_id')")
-            _ref(doc, where, pid, known.persons, "person")
+            check_ref(doc, where, pid, known.persons, "person")
             if status not in ATTENDANCE_STATUSES:
                 raise doc.fail(
                     (*where, "status"),
@@ -726,70 +540,58 @@ def _attendance(doc: _Doc, ids: _Ids, t: _Tables, known: _Known) -> None:
             )
 
 
-def _option(doc: _Doc, where: tuple[str | int, ...], value: Any) -> str:
-    text = (_text(value) or "").lower()
+def _option(doc: Doc, where: tuple[str | int, ...], value: Any) -> str:
+    text = (clean_text(value) or "").lower()
     text = VOTE_OPTION_ALIASES.get(text, text)
     if text not in VOTE_OPTIONS:
         raise doc.fail(where, f"vote option {value!r} is not one of {', '.join(VOTE_OPTIONS)}")
     return text
 
 
-def _int_or_none(doc: _Doc, where: tuple[str | int, ...], value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise doc.fail(where, f"expected a whole number but got {value!r}")
-    try:
-        number = float(value)
-    except ValueError:
-        raise doc.fail(where, f"expected a whole number but got {value!r}") from None
-    if number != int(number):
-        raise doc.fail(where, f"expected a whole number but got {value!r}")
-    return int(number)
-
-
-def _vote_events(doc: _Doc, ids: _Ids, src: str, t: _Tables, known: _Known) -> None:
-    motions = {_text(m.get("id")): m for _, m in _items(doc, "motions") if _text(m.get("id"))}
+def _vote_events(doc: Doc, ids: Ids, src: str, t: _Tables, known: _Known) -> None:
+    motions = {
+        clean_text(m.get("id")): m for _, m in items_of(doc, "motions") if clean_text(m.get("id"))
+    }
     seen: dict[str, int] = {}
-    for i, v in _items(doc, "vote_events"):
+    for i, v in items_of(doc, "vote_events"):
         where = ("vote_events", i)
-        vid = ids(_required(doc, where, v, "id"))
+        vid = ids(required_text(doc, where, v, "id"))
         if vid in seen:
             raise doc.fail((*where, "id"), f"duplicate vote event id {vid!r}")
         seen[vid] = i
         motion = v.get("motion") if isinstance(v.get("motion"), dict) else None
-        if motion is None and _text(v.get("motion_id")):
-            motion = motions.get(_text(v.get("motion_id")))
+        if motion is None and clean_text(v.get("motion_id")):
+            motion = motions.get(clean_text(v.get("motion_id")))
             if motion is None:
                 raise doc.fail((*where, "motion_id"), "unknown motion: not in 'motions'", ref=True)
         motion = motion or {}
         org = ids(v.get("organization_id") or motion.get("organization_id"))
         if org is None:
             raise doc.fail((*where, "organization_id"), "missing 'organization_id'")
-        _ref(doc, (*where, "organization_id"), org, known.orgs, "organization")
+        check_ref(doc, (*where, "organization_id"), org, known.orgs, "organization")
         period_key = (
             "legislative_session_id"
             if v.get("legislative_session_id")
             else ("legislative_period_id")
         )
         period = ids(v.get(period_key))
-        _ref(doc, (*where, period_key), period, known.events, "legislative session")
+        check_ref(doc, (*where, period_key), period, known.events, "legislative session")
         t.vote_event.append(
             {
                 "id": vid,
                 "organization_id": org,
                 "legislative_period_id": period,
-                "identifier": _text(v.get("identifier")),
-                "seq": _int_or_none(doc, (*where, "seq"), v.get("seq")),
-                "start_date": _date(doc, (*where, "start_date"), v.get("start_date")),
-                "motion_text": _text(v.get("motion_text")) or _text(motion.get("text")),
-                "question": _text(v.get("question")),
-                "bill": _text(v.get("bill")),
-                "result": _text(v.get("result")) or _text(motion.get("result")),
-                "classification": _text(v.get("classification"))
-                or _text(motion.get("classification")),
-                "crucial": _weight(doc, (*where, "crucial"), v.get("crucial")),
-                "source": _source(v, src),
+                "identifier": clean_text(v.get("identifier")),
+                "seq": to_int(doc, (*where, "seq"), v.get("seq")),
+                "start_date": to_date(doc, (*where, "start_date"), v.get("start_date")),
+                "motion_text": clean_text(v.get("motion_text")) or clean_text(motion.get("text")),
+                "question": clean_text(v.get("question")),
+                "bill": clean_text(v.get("bill")),
+                "result": clean_text(v.get("result")) or clean_text(motion.get("result")),
+                "classification": clean_text(v.get("classification"))
+                or clean_text(motion.get("classification")),
+                "crucial": to_weight(doc, (*where, "crucial"), v.get("crucial")),
+                "source": source_of(v, src),
             }
         )
         _votes(doc, ids, t, known, where, vid, v)
@@ -809,7 +611,7 @@ def _votes(doc, ids, t: _Tables, known: _Known, where, vid: str, v: dict) -> Non
         voter = ids(vote.get("voter_id") or (vote.get("voter") or {}).get("id"))
         if voter is None:
             raise doc.fail((*w, "voter_id"), "missing 'voter_id'")
-        _ref(doc, (*w, "voter_id"), voter, known.persons, "person")
+        check_ref(doc, (*w, "voter_id"), voter, known.persons, "person")
         if voter in seen:
             raise doc.fail(
                 (*w, "voter_id"),
@@ -819,8 +621,8 @@ def _votes(doc, ids, t: _Tables, known: _Known, where, vid: str, v: dict) -> Non
         seen[voter] = j
         option = _option(doc, (*w, "option"), vote.get("option"))
         group = ids(vote.get("group_id"))
-        _ref(doc, (*w, "group_id"), group, known.orgs, "organization (group)")
-        position = _int_or_none(doc, (*w, "position"), vote.get("position"))
+        check_ref(doc, (*w, "group_id"), group, known.orgs, "organization (group)")
+        position = to_int(doc, (*w, "position"), vote.get("position"))
         if "position" not in vote:
             position = _POSITION.get(option)
         t.vote.append(
@@ -829,9 +631,9 @@ def _votes(doc, ids, t: _Tables, known: _Known, where, vid: str, v: dict) -> Non
                 "voter_id": voter,
                 "option": option,
                 "position": position,
-                "cast_code": _int_or_none(doc, (*w, "cast_code"), vote.get("cast_code")),
+                "cast_code": to_int(doc, (*w, "cast_code"), vote.get("cast_code")),
                 "group_id": group,
-                "role": _text(vote.get("role")),
+                "role": clean_text(vote.get("role")),
             }
         )
 
@@ -849,8 +651,8 @@ def _counts(doc, ids, t: _Tables, known: _Known, where, vid: str, v: dict) -> No
         option = _option(doc, (*w, "option"), c.get("option"))
         group = ids(c.get("group_id")) or ""
         if group:
-            _ref(doc, (*w, "group_id"), group, known.orgs, "organization (group)")
-        value = _int_or_none(doc, (*w, "value"), c.get("value"))
+            check_ref(doc, (*w, "group_id"), group, known.orgs, "organization (group)")
+        value = to_int(doc, (*w, "value"), c.get("value"))
         if value is None or value < 0:
             raise doc.fail((*w, "value"), f"a count needs a whole number >= 0, got {value!r}")
         if (option, group) in seen:

@@ -1,0 +1,179 @@
+"""Helpers shared by the dataset adapters (Singapore, Malaysia, UK parlparse)."""
+
+from __future__ import annotations
+
+import csv as _csv
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from floorwatch.errors import InputError
+from floorwatch.ingest._checks import check_overlaps, upsert
+from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns, require_file
+from floorwatch.store import Store
+
+__all__ = [
+    "AdapterResult",
+    "check_and_write",
+    "count_frames",
+    "dataset_files",
+    "load_csv",
+    "observed_spells",
+    "ordinal",
+    "org_frame",
+]
+
+
+@dataclass
+class AdapterResult:
+    """What an adapter wrote, and what it skipped."""
+
+    persons: int = 0
+    organizations: int = 0
+    memberships: int = 0
+    events: int = 0
+    attendance: int = 0
+    skipped_blank_rows: int = 0
+    duplicate_rows: int = 0
+    unmatched_rows: int = 0
+    predecessor_rows: int = 0
+
+
+def dataset_files(path: str | os.PathLike[str], *names: str) -> list[Path]:
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError("expected the dataset's folder", file=folder)
+    files = [folder / n for n in names]
+    for f in files:
+        require_file(f)
+        check_utf8(f)
+    return files
+
+
+def load_csv(
+    store: Store,
+    name: str,
+    path: Path,
+    required: tuple[str, ...],
+    dates: tuple[str, ...] = (),
+    *,
+    header: bool = True,
+) -> pd.DataFrame:
+    """Read a CSV as text (any line endings; a BOM is dropped) with each row's file line in
+    ``_line``, register it as ``name``, and check the required and date columns."""
+    text = path.read_text(encoding="utf-8-sig")
+    reader = _csv.reader(text.splitlines(keepends=True), strict=True)
+    rows, lines, start = [], [], 1
+    try:
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if row:
+                rows.append(row)
+                lines.append(line)
+    except _csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", file=path, line=reader.line_num) from None
+    if not rows:
+        raise InputError("the file is empty", file=path, line=1)
+    cols = [c.strip() for c in rows[0]] if header else [str(i) for i in range(len(rows[0]))]
+    body, body_lines = (rows[1:], lines[1:]) if header else (rows, lines)
+    for row, line in zip(body, body_lines, strict=True):
+        if len(row) != len(cols):
+            raise InputError(
+                f"expected {len(cols)} fields but found {len(row)}", file=path, line=line
+            )
+    require_columns(path, cols, required)
+    frame = pd.DataFrame(body, columns=cols, dtype=object)
+    frame.insert(0, "_line", body_lines)
+    store.register(name, frame)
+    for col in dates:
+        fail_on_first(
+            store,
+            name,
+            f'TRY_CAST("{col}" AS DATE) IS NULL',
+            file=path,
+            column=col,
+            problem="expected a date YYYY-MM-DD but got {value!r}",
+        )
+    return frame
+
+
+def org_frame(rows: list[tuple[str, str, str, str | None, str | None]], src: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "id": i,
+                "name": n,
+                "classification": c,
+                "parent_id": parent,
+                "abbreviation": abbr,
+                "source": src,
+            }
+            for i, n, c, parent, abbr in rows
+        ],
+        dtype=object,
+    )
+
+
+def check_and_write(
+    store: Store, file: Path, frames: dict[str, pd.DataFrame], line_column: str | None = None
+) -> None:
+    """Check overlaps, then write every frame (in the caller's transaction).
+
+    With ``line_column`` the membership frame carries ``_line`` (the file line of each row)
+    and an overlap is reported at that line and column.
+    """
+    ms = frames["membership"].copy()
+    if "_line" not in ms:
+        ms["_line"] = range(1, len(ms) + 1)
+    store.register("_ad_ms", ms)
+    try:
+        check_overlaps(
+            store,
+            "_ad_ms",
+            file=file,
+            where=(lambda i: (int(i), line_column))
+            if line_column
+            else (
+                lambda i: (None, f"membership of {ms.loc[ms['_line'] == i, 'person_id'].iat[0]}")
+            ),
+        )
+    finally:
+        store.unregister("_ad_ms")
+    keys = {
+        "organization": ["id"],
+        "person": ["id"],
+        "identifier": ["scheme", "identifier"],
+        "other_name": ["person_id", "name", "lang"],
+        "event": ["id"],
+        "membership": ["id"],
+        "attendance": ["event_id", "person_id"],
+    }
+    for table, key in keys.items():
+        if table in frames:
+            upsert(store, table, frames[table], key)
+
+
+def observed_spells(att: pd.DataFrame, group: list[str], last_day: dt.date) -> pd.DataFrame:
+    """First and last listed sitting per group; the end is open if listed at the last one."""
+    spans = att.groupby(group, as_index=False).agg(
+        start_date=("date", "min"), end_date=("date", "max")
+    )
+    spans["end_date"] = spans["end_date"].astype(object)
+    spans.loc[spans["end_date"] == last_day, "end_date"] = None
+    return spans
+
+
+def count_frames(result: AdapterResult, frames: dict[str, pd.DataFrame]) -> None:
+    result.persons = len(frames["person"])
+    result.organizations = len(frames["organization"])
+    result.memberships = len(frames["membership"])
+    result.events = len(frames["event"])
+    result.attendance = len(frames.get("attendance", ()))
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
