@@ -155,6 +155,14 @@ def _mid(first: dt.date, last: dt.date) -> dt.date:
     return first + (last - first) / 2
 
 
+def _by_person(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Rows of a per-member metric table, keyed by person id (a member may have several)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in frame.to_dict(orient="records"):
+        out.setdefault(str(row["person_id"]), []).append(row)
+    return out
+
+
 def _monthly(
     store: Store,
     env: Env,
@@ -162,36 +170,37 @@ def _monthly(
     fn: Callable[..., pd.DataFrame],
     ctx: MemberContext,
     **kw: Any,
-) -> list[tuple[dt.date, pd.DataFrame]]:
-    """``fn(store, date_from=month start, date_to=month end, legislature=...)`` per month."""
+) -> list[tuple[dt.date, dict[str, list[dict[str, Any]]]]]:
+    """``fn(store, date_from=month start, date_to=month end, legislature=...)`` per month,
+    each month's table indexed by person id."""
     start = ctx.since or ctx.as_of
     extra = tuple(sorted(kw.items()))
     out = []
     for first, last in _months(start, ctx.as_of):
 
-        def compute(first: dt.date = first, last: dt.date = last) -> pd.DataFrame:
-            return fn(store, date_from=first, date_to=last, legislature=ctx.legislature, **kw)
+        def compute(first: dt.date = first, last: dt.date = last) -> dict:
+            frame = fn(store, date_from=first, date_to=last, legislature=ctx.legislature, **kw)
+            return _by_person(frame)
 
-        frame = env.memo(("month", name, ctx.legislature, first, last, extra), compute)
-        out.append((_mid(first, last), frame))
+        table = env.memo(("month", name, ctx.legislature, first, last, extra), compute)
+        out.append((_mid(first, last), table))
     return out
 
 
 def _series(
-    panel: list[tuple[dt.date, pd.DataFrame]], person_id: str, column: str
+    panel: list[tuple[dt.date, dict[str, list[dict[str, Any]]]]], person_id: str, column: str
 ) -> list[dict[str, Any]]:
     points = []
-    for date, frame in panel:
-        rows = frame[frame["person_id"] == person_id] if len(frame) else frame
+    for date, table in panel:
+        rows = table.get(person_id, [])
         value = None
-        if len(rows) and column in rows:
-            if "votes" in rows and len(rows) > 1:  # a member counted under two parties
-                w = rows["votes"].astype(float)
-                vals = rows[column].astype(float)
-                ok = vals.notna() & (w > 0)
-                value = _f((vals[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else None
-            else:
-                value = _f(rows[column].iloc[0])
+        if len(rows) == 1:
+            value = _f(rows[0].get(column))
+        elif rows:  # counted under two parties in the month: weight by votes counted
+            pairs = [(_f(r.get(column)), _f(r.get("votes")) or 0.0) for r in rows]
+            pairs = [(v, w) for v, w in pairs if v is not None and w > 0]
+            total = sum(w for _, w in pairs)
+            value = sum(v * w for v, w in pairs) / total if total else None
         points.append({"date": date, "value": value})
     return points
 

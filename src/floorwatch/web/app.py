@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from floorwatch import __version__
 from floorwatch.errors import FloorwatchError, InputError, NotFoundError, StoreError
 from floorwatch.web import models as M
+from floorwatch.web.fastpath import FastPath, FastPathMiddleware
 from floorwatch.web.pages import CSRF_PLACEHOLDER, PAGES, Dashboard
 from floorwatch.web.security import (
     CSRF_COOKIE,
@@ -128,6 +129,7 @@ def create_app(
     auth = WriteAuth(token)
     csrf = CsrfSigner()
     dash = Dashboard(access, writable=auth.enabled)
+    fast = FastPath(access.stamp)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -152,6 +154,7 @@ def create_app(
     # -- serving pages --------------------------------------------------------------------
     async def serve(request: Request, kind: str, key: str, as_of_raw: str | None, fmt: str):
         as_of = parse_as_of(as_of_raw)
+        stamp = access.stamp()
         body = dash.cached_render(kind, key, as_of, fmt)
         stale = False
         if body is None:
@@ -170,6 +173,15 @@ def create_app(
             if tok != cookie:
                 response.set_cookie(CSRF_COOKIE, tok, httponly=True, samesite="strict", path="/")
             return response
+        if not stale and request.method == "GET":
+            raw = [
+                (b"content-type", media.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-cache"),
+            ]
+            fast.remember(
+                request.url.path, request.scope.get("query_string", b""), stamp, raw, body
+            )
         return Response(body, media_type=media, headers=headers)
 
     def page_routes(kind: str, html_path: str, json_path: str, summary: str) -> None:
@@ -291,6 +303,7 @@ def create_app(
             parts.append(f"{loc}: {err.get('msg')}")
         return error_response(request, 400, "Bad request", "; ".join(parts) or "invalid request")
 
+    app.add_middleware(FastPathMiddleware, fast=fast)
     app.add_middleware(SecurityHeadersMiddleware, allowed_hosts=allowed_hosts)
     return app
 

@@ -1,0 +1,211 @@
+"""Load test of the dashboard: 50 concurrent clients on 127.0.0.1, overview and member pages.
+
+Builds a store of Voteview Senate 107 (``../shared/data/voteview-senate``), starts the real
+``floorwatch serve`` in a subprocess on a free loopback port, and drives it with an asyncio
+load generator (plain keep-alive HTTP/1.1 connections): CLIENTS concurrent clients, each
+sending one request after another for SECONDS per page kind. Member requests cycle over every
+sitting senator. Printed per kind: requests/s, latency p50/p95/p99 and errors (non-200
+answers or failed requests). Before the load, the cold time of the first build of each kind
+is printed (the cache is then warm: the store is read-only, so pages are cached per (page,
+as-of date) until it changes).
+
+Target (issue 7): p95 < 50 ms with 0 errors. The load generator runs on the same machine and
+competes with the server for the CPUs; the figures are honest for that set-up.
+
+Usage::
+
+    python benchmarks/bench_web.py [--seconds 10] [--clients 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+import floorwatch
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent / "shared" / "data" / "voteview-senate"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_store(path: Path) -> None:
+    store = floorwatch.open(path)
+    try:
+        floorwatch.ingest_voteview(
+            store,
+            SHARED / "S107_members.csv",
+            SHARED / "S107_rollcalls.csv",
+            SHARED / "S107_votes.csv",
+        )
+    finally:
+        store.close()
+
+
+def start_server(db: Path, port: int) -> subprocess.Popen:
+    env = dict(os.environ)
+    src = str(Path(floorwatch.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, "-m", "floorwatch", "--db", str(db), "serve"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the server did not start: " + proc.stderr.read().decode(errors="replace"))
+
+
+class _Conn:
+    """One keep-alive HTTP/1.1 connection, written by hand so that the load generator costs
+    far less CPU than the server it measures (httpx's pool needs several ms per request at
+    50 connections, which would measure the client instead of the server)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        req = f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\nConnection: keep-alive\r\n\r\n"
+        self.writer.write(req.encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        length, close = 0, False
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            name = name.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "connection" and value.strip().lower() == "close":
+                close = True
+        if length:
+            await self.reader.readexactly(length)
+        if close:
+            self.close()
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def load(base: str, paths: list[str], clients: int, seconds: float) -> dict:
+    """``clients`` connections, each sending one request after another for ``seconds``."""
+    host, port = base.split("//")[1].split(":")
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+
+    async def worker(k: int) -> None:
+        nonlocal errors
+        conn = _Conn(host, int(port))
+        i = k
+        while time.perf_counter() < stop:
+            path = paths[i % len(paths)]
+            i += clients
+            t0 = time.perf_counter()
+            try:
+                ok = await conn.get(path) == 200
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                ok = False
+                conn.close()
+            latencies.append(time.perf_counter() - t0)
+            errors += not ok
+        conn.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker(k) for k in range(clients)))
+    elapsed = time.perf_counter() - t0
+    ms = np.array(latencies) * 1000
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": float(np.percentile(ms, 50)),
+        "p95": float(np.percentile(ms, 95)),
+        "p99": float(np.percentile(ms, 99)),
+        "errors": errors,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=10.0, help="load time per page kind")
+    ap.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "s107.duckdb"
+        t = time.perf_counter()
+        build_store(db)
+        print(f"store: Voteview S107 built in {time.perf_counter() - t:.2f} s")
+        port = free_port()
+        proc = start_server(db, port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            members = httpx.get(base + "/members.json", timeout=600).json()
+            ids = [m["person_id"] for leg in members["legislatures"] for m in leg["members"]]
+            kinds = {
+                "overview": ["/"],
+                "member": [f"/member/{pid}" for pid in ids],
+                "member.json": [f"/member/{pid}.json" for pid in ids],
+            }
+            print(f"server: floorwatch serve on {base}, {len(ids)} member pages")
+            http = httpx.Client(base_url=base, timeout=600)
+            for kind, paths in kinds.items():
+                t = time.perf_counter()
+                http.get(paths[0]).raise_for_status()
+                first = time.perf_counter() - t
+                t = time.perf_counter()
+                for p in paths[1:]:
+                    http.get(p).raise_for_status()
+                rest = time.perf_counter() - t
+                each = rest / max(len(paths) - 1, 1)
+                print(f"cold {kind:12s}: first {first:6.2f} s, then {each * 1000:6.0f} ms each")
+            print(f"\nload: {args.clients} concurrent clients, {args.seconds:g} s per page kind")
+            print(
+                f"{'page':12s} {'req/s':>8s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} "
+                f"{'errors':>7s} {'requests':>9s}"
+            )
+            for kind, paths in kinds.items():
+                res = asyncio.run(load(base, paths, args.clients, args.seconds))
+                verdict = "ok" if res["p95"] < 50 and res["errors"] == 0 else "MISSES TARGET"
+                print(
+                    f"{kind:12s} {res['rps']:8.0f} {res['p50']:8.1f} {res['p95']:8.1f} "
+                    f"{res['p99']:8.1f} {res['errors']:7d} {res['requests']:9d}  {verdict}"
+                )
+            load1, load5, _ = os.getloadavg()
+            print(
+                f"\ntarget: p95 < 50 ms and 0 errors; {os.cpu_count()} CPUs, load average "
+                f"{load1:.1f} (1 min) {load5:.1f} (5 min): other processes share the CPUs"
+            )
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
