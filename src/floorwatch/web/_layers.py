@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import warnings
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -491,50 +490,28 @@ def member_agreement(store: Store, ctx: MemberContext, env: Env) -> dict[str, An
 
 # -- ideal points ---------------------------------------------------------------------------
 def _ideal_panel(store: Store, env: Env, legislature: str, as_of: dt.date) -> dict | None:
-    """One fit up to ``as_of`` and monthly positions with roll-call parameters held fixed."""
-    ip = env.get("idealpoints")
-    if ip is None:
+    """Ideal points up to ``as_of`` and monthly positions with roll-call parameters held fixed
+    (``floorwatch.idealpoints.legislature``: ``ideal_points`` and ``ideal_windows``)."""
+    if env.get("idealpoints") is None:
         return None
 
     def compute() -> dict | None:
-        from floorwatch.idealpoints.windows import fit_windows
-        from floorwatch.votematrix import vote_matrix
+        from floorwatch.errors import NotFoundError
+        from floorwatch.idealpoints.legislature import ideal_points, ideal_windows
 
-        vm = vote_matrix(store, legislature=legislature, as_of=as_of)
-        if vm.Y.shape[0] < 5 or vm.Y.shape[1] < 10:
+        try:
+            members = ideal_points(store, legislature=legislature, as_of=as_of)
+        except NotFoundError as exc:
+            log.info("no ideal points for %s as of %s: %s", legislature, as_of, exc)
             return None
-        ref = vm.members["party_id"].isin(_right_of_centre(env)).to_numpy()
-        if not ref.any():
-            ref = (
-                vm.members["party_id"] == vm.members["party_id"].value_counts().index[0]
-            ).to_numpy()
-        model = ip.IdealPoints(n_dims=1, random_state=0, max_iter=300, tol=1e-5)
-        dates = pd.to_datetime(vm.rollcalls["date"])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model.fit(vm.Y, sign_ref=ref)
-            if dates.isna().any():
-                windows = None
-            else:
-                labels = dates.dt.strftime("%Y-%m").to_numpy()
-                uniq, idx = np.unique(labels, return_inverse=True)
-                windows = fit_windows(model, vm.Y, idx, min_votes=10, tol=1e-4)
-                windows["month"] = uniq[windows["window"].to_numpy()]
-                windows["person_id"] = vm.members["person_id"].to_numpy()[windows["member_index"]]
-        members = vm.members.copy()
-        members["dim1"] = model.ideal_points_[:, 0]
+        try:
+            windows = ideal_windows(store, window="month", legislature=legislature, as_of=as_of)
+            windows["month"] = windows["window"].astype(str)
+        except NotFoundError:  # undated roll calls: no months
+            windows = None
         return {"members": members, "windows": windows}
 
     return env.memo(("ideal", legislature, as_of), compute)
-
-
-def _right_of_centre(env: Env) -> tuple[str, ...]:
-    try:
-        from floorwatch.risk.signals import RIGHT_OF_CENTRE
-
-        return tuple(RIGHT_OF_CENTRE)
-    except ImportError:  # pragma: no cover - risk layer absent
-        return ("us-party-200",)
 
 
 @_guard("idealpoints")
