@@ -74,3 +74,26 @@ def test_db_path_resolution(monkeypatch, tmp_path):
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="does not exist"):
         floorwatch.open(tmp_path / "no" / "such" / "dir" / "a.duckdb")
+
+
+def test_arrow_and_numpy_results(s107_store):
+    table = s107_store.arrow(
+        "SELECT voter_id, count(*) AS n FROM vote WHERE voter_id = ? GROUP BY 1",
+        ["bioguide-J000072"],
+    )
+    n = s107_store.scalar("SELECT count(*) FROM vote WHERE voter_id = 'bioguide-J000072'")
+    assert table.to_pylist() == [{"voter_id": "bioguide-J000072", "n": n}]
+    arrays = s107_store.numpy("SELECT position FROM vote WHERE voter_id = 'bioguide-J000072'")
+    assert len(arrays["position"]) == n
+
+
+def test_mixed_line_endings_are_read(tmp_store, tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"a,b\n1,x\r\n2,y\n3,z\n")
+    assert tmp_store.read_csv_text("t", path) == ["a", "b"]
+    rows = tmp_store.records("SELECT _line, a, b FROM t ORDER BY _line")
+    assert rows == [
+        {"_line": 2, "a": "1", "b": "x"},
+        {"_line": 3, "a": "2", "b": "y"},
+        {"_line": 4, "a": "3", "b": "z"},
+    ]

@@ -103,9 +103,12 @@ def render(
 
 
 def _csv_cell(value: Any) -> Any:
+    """A CSV cell; text that a spreadsheet would run as a formula is defused with a quote."""
+    from floorwatch.export import safe_cell
+
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+        value = json.dumps(value, ensure_ascii=False)
+    return safe_cell(value)
 
 
 def _cell(value: Any) -> str:

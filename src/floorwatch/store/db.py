@@ -117,10 +117,8 @@ class Store:
 
     def arrow(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:
         """Run a read query and return an Arrow table."""
-        result = self.con.execute(sql, params or [])
-        table = (
-            result.fetch_arrow_table() if hasattr(result, "fetch_arrow_table") else result.arrow()
-        )
+        relation = self.con.sql(sql, params=params) if params else self.con.sql(sql)
+        table = relation.to_arrow_table()
         if isinstance(table, pa.RecordBatchReader):
             table = table.read_all()
         return table
@@ -232,8 +230,34 @@ class Store:
                 [str(path), columns, list(nullstr)],
             ).fetchall()
         except duckdb.Error as exc:
+            if "state machine" in str(exc) and not str(path).endswith(".fw-lf.csv"):
+                return self._read_csv_lf(name, path, types, line=line, nullstr=nullstr)
             raise _csv_error(path, exc, len(header)) from None
         return header
+
+    def _read_csv_lf(
+        self,
+        name: str,
+        path: str | os.PathLike[str],
+        types: dict[str, str],
+        *,
+        line: bool,
+        nullstr: Sequence[str],
+    ) -> list[str]:
+        """Mixed line endings (a stray CRLF among LF lines) stop DuckDB's CSV reader: read a
+        copy with CRLF made LF instead (line numbers do not change)."""
+        import tempfile
+
+        from floorwatch.errors import InputError
+
+        data = Path(path).read_bytes().replace(b"\r\n", b"\n")
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / (Path(path).stem + ".fw-lf.csv")
+            copy.write_bytes(data)
+            try:
+                return self.read_csv_typed(name, copy, types, line=line, nullstr=nullstr)
+            except InputError as exc:
+                raise InputError(exc.problem, file=path, line=exc.line, column=exc.column) from None
 
     def csv_lines(
         self, path: str | os.PathLike[str], types: dict[str, str], where: str, *, limit: int = 1

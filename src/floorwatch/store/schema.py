@@ -38,6 +38,8 @@ ORGANIZATION_CLASSIFICATIONS = (
     "coalition",
     "party body",
     "committee",
+    "office",
+    "non-party group",
 )
 
 #: Why a membership ended (``membership.end_reason``) or began (``start_reason``).
