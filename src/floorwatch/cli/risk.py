@@ -25,6 +25,19 @@ ConfigOption = Annotated[
 ]
 
 
+def _progress(console: Console):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:.1f}/{task.total} periods"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
 def _flag_records(frame) -> list[dict]:
     out = []
     for r in to_records(frame):
@@ -134,9 +147,15 @@ def backtest(
     """Backtest the flags on every real party switch in the store."""
     cfg = load_config(config)
     console = Console(stderr=True)
-    with get_store(read_only=True) as store, console.status("Backtesting..."):
+    with get_store(read_only=True) as store, _progress(console) as bar:
+        task = bar.add_task("Backtesting legislative periods", total=None)
+
+        def advance(share: float, total: int) -> None:
+            bar.update(task, total=total, advance=share)
+
         result = run_backtest(
             store,
+            progress=advance,
             legislature=legislature,
             config=cfg,
             step_days=step_days,

@@ -16,14 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from floorwatch.errors import StoreError
+from floorwatch.errors import NotFoundError, StoreError
 from floorwatch.memberships import switches as find_switches
 from floorwatch.risk.config import RiskConfig
 from floorwatch.risk.flags import flags
@@ -108,9 +109,11 @@ def backtest_period(
     config: RiskConfig | None = None,
     step_days: int = 30,
     horizon_days: int = 180,
+    on_date: Callable[[float], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Flags over one legislative period: (panel, switches) frames. Opens the store read-only
-    when given a path, so periods can run in separate processes."""
+    when given a path, so periods can run in separate processes. ``on_date(fraction)`` is
+    called after each date with the share of the period's dates it stood for."""
     cfg = config or RiskConfig()
     own = not isinstance(store, Store)
     st = open_store(store, read_only=True) if own else store
@@ -131,13 +134,14 @@ def backtest_period(
         sw["event"] = pd.to_datetime(sw["date_from"]).dt.date
         extra = [e - dt.timedelta(days=k) for e in sw["event"] for k in LEADS]
         rows = []
-        for day in _dates(first, last, cfg, step_days, extra):
+        days = _dates(first, last, cfg, step_days, extra)
+        for day in days:
+            if on_date is not None:
+                on_date(1 / len(days))
             try:
                 f = flags(st, as_of=day, legislature=legislature, config=cfg, evidence="none")
-            except Exception as exc:  # a date with too little record: note and go on
-                if "no dated roll calls" in str(exc) or "nobody voted" in str(exc):
-                    continue
-                raise
+            except NotFoundError:  # too little record on that date
+                continue
             f = f[f["scored"]]
             upcoming = sw[
                 (sw["event"] > day) & (sw["event"] <= day + dt.timedelta(days=horizon_days))
@@ -272,10 +276,13 @@ def backtest(
     horizon_days: int = 180,
     only_with_switches: bool = False,
     workers: int = 1,
+    progress: Callable[[float, int], None] | None = None,
 ) -> BacktestResult:
     """Backtest the flags on every legislative period with dated roll calls.
 
-    ``workers > 1`` runs periods in parallel processes (the store must be a file).
+    ``workers > 1`` runs periods in parallel processes (the store must be a file, opened
+    read-only). ``progress(advance, total)`` reports progress in periods (fractions while a
+    period runs in this process).
     """
     units = periods(store)
     if legislature:
@@ -309,10 +316,16 @@ def backtest(
                 pool.submit(backtest_period, str(store.path), u.legislature, u.period, **kwargs)
                 for u in units.itertuples()
             ]
+            for done in as_completed(futures):
+                done.result()
+                if progress is not None:
+                    progress(1.0, len(units))
             results = [f.result() for f in futures]
     else:
+        step = None if progress is None else (lambda share: progress(share, len(units)))
         results = [
-            backtest_period(store, u.legislature, u.period, **kwargs) for u in units.itertuples()
+            backtest_period(store, u.legislature, u.period, on_date=step, **kwargs)
+            for u in units.itertuples()
         ]
     panels = [p for p, _ in results if not p.empty]
     sws = [s for _, s in results if not s.empty]
