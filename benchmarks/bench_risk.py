@@ -85,13 +85,27 @@ def main() -> None:
             f"flags, House 107 as of {as_of}: {len(f)} members, {red} red; "
             f"median {statistics.median(times):.2f} s over {args.repeat} runs (target < 2 s)"
         )
-        goode = f[f.name.str.startswith("GOODE")]
-        if len(goode):
-            g = goode.iloc[0]
-            print(
-                f"  (Goode, who joined the Republicans on 2002-08-01: {g.level}, rank "
-                f"{int(g['rank'])}, score {g.score:.3f}; dates synthetic)"
-            )
+        t = time.perf_counter()
+        hb = backtest(house, legislature="us-house")
+        print(
+            f"backtest, House 107 with synthetic dates ({hb.summary['dates']} dates): "
+            f"{time.perf_counter() - t:.1f} s"
+        )
+        cols = [
+            "name",
+            "from_party",
+            "to_party",
+            "date_from",
+            "level_90d",
+            "rank_90d",
+            "level_60d",
+            "rank_60d",
+            "level_30d",
+            "rank_30d",
+            "first_red",
+            "lead_days",
+        ]
+        print(hb.switches[cols].to_string(index=False))
         house.close()
 
         senate = senate_store(tmp)
