@@ -142,6 +142,8 @@ def test_percentiles_are_within_party_and_strict():
     # min_party_size) is compared with all 7.
     assert pct["disloyalty"].tolist() == [1 / 4, 2 / 4, 2 / 4, 4 / 4, 0.0, 4 / 6, 6 / 6]
     assert pct["absence"].isna().all()
+    signals["violations"] = 0.0  # everybody equal: no information, not a 0 for all
+    assert percentiles(signals, RiskConfig(min_party_size=3))["violations"].isna().all()
 
 
 def test_rule_holds():

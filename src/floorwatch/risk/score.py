@@ -2,7 +2,8 @@
 
 For each signal, a member's percentile is the share of the other members of their party
 (parties smaller than ``min_party_size``: of the legislature) with a strictly lower value, so
-the most extreme member of a party scores 1 and a signal on which everybody is equal scores 0.
+the most extreme member of a party scores 1; a signal on which everybody in the party is equal
+carries no information there and drops out of their score.
 The score is the weighted mean of the percentiles of the signals that have data. A member is
 red when the score reaches ``red_threshold`` and is among the highest ``max_red_share`` of
 their party; amber when it reaches ``amber_threshold`` and is among the next highest
@@ -31,7 +32,7 @@ def _strict_share_below(values: np.ndarray) -> np.ndarray:
     out = np.full(values.shape, np.nan)
     ok = ~np.isnan(values)
     v = values[ok]
-    if len(v) < 2:
+    if len(v) < 2 or v.min() == v.max():  # nobody stands out: the signal says nothing here
         return out
     below = np.searchsorted(np.sort(v), v, side="left")
     out[ok] = below / (len(v) - 1)
