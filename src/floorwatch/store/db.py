@@ -17,7 +17,10 @@ import pyarrow as pa
 from floorwatch.errors import StoreError
 from floorwatch.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
-__all__ = ["Store", "open_store"]
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "Store", "open_store"]
+
+#: Seconds to wait for another process's lock on the store file before giving up.
+DEFAULT_LOCK_TIMEOUT = 10.0
 
 
 def _wrap_open_error(path: Path, exc: Exception) -> StoreError:
@@ -46,9 +49,17 @@ class Store:
     read_only:
         Open without write access (the web dashboard does). A read-only store must already
         exist at the current schema version.
+    lock_timeout:
+        Seconds to wait while another process holds the file before failing.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> None:
         self.path = Path(path) if str(path) != ":memory:" else Path(":memory:")
         self.read_only = read_only
         if read_only and str(path) != ":memory:" and not self.path.exists():
@@ -60,12 +71,27 @@ class Store:
             parent = self.path.parent
             if not parent.exists():
                 raise StoreError(f"{self.path}: the folder {parent} does not exist.")
-        try:
-            self.con = duckdb.connect(str(path), read_only=read_only)
-        except duckdb.Error as exc:  # pragma: no cover - depends on the file system
-            raise _wrap_open_error(self.path, exc) from exc
+        self.con = self._connect(str(path), read_only, lock_timeout)
         self._in_tx = False
         self._migrate()
+
+    def _connect(
+        self, path: str, read_only: bool, lock_timeout: float
+    ) -> duckdb.DuckDBPyConnection:
+        """Connect, waiting up to ``lock_timeout`` seconds while another process holds the
+        file (the dashboard briefly, while it builds a page)."""
+        import time
+
+        deadline = time.monotonic() + lock_timeout
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(path, read_only=read_only)
+            except duckdb.Error as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                    raise _wrap_open_error(self.path, exc) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
 
     # -- schema -------------------------------------------------------------------------
     @property
@@ -219,6 +245,10 @@ class Store:
         Returns the column names from the header.
         """
         header = csv_header(path)
+        if not str(path).endswith(".fw-lf.csv") and _has_cr(path):
+            # Decide before reading: a failed read aborts the caller's transaction, so a
+            # retry after DuckDB's error would fail inside an ingest.
+            return self._read_csv_lf(name, path, types, line=line, nullstr=nullstr)
         columns = {h: types.get(h, "VARCHAR") for h in header}
         self.con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
         line_col = "(row_number() OVER () + 1)::INTEGER AS _line, " if line else ""
@@ -230,8 +260,6 @@ class Store:
                 [str(path), columns, list(nullstr)],
             ).fetchall()
         except duckdb.Error as exc:
-            if "state machine" in str(exc) and not str(path).endswith(".fw-lf.csv"):
-                return self._read_csv_lf(name, path, types, line=line, nullstr=nullstr)
             raise _csv_error(path, exc, len(header)) from None
         return header
 
@@ -245,7 +273,8 @@ class Store:
         nullstr: Sequence[str],
     ) -> list[str]:
         """Mixed line endings (a stray CRLF among LF lines) stop DuckDB's CSV reader: read a
-        copy with CRLF made LF instead (line numbers do not change)."""
+        copy with CRLF made LF instead (line numbers do not change). Every file holding a CR
+        is read this way."""
         import tempfile
 
         from floorwatch.errors import InputError
@@ -294,6 +323,15 @@ class Store:
 
     def __repr__(self) -> str:
         return f"<floorwatch.Store {self.path} schema={self.schema_version}>"
+
+
+def _has_cr(path: str | os.PathLike[str]) -> bool:
+    """Whether the file holds a carriage return (CRLF or CR line endings)."""
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            if b"\r" in chunk:
+                return True
+    return False
 
 
 def csv_header(path: str | os.PathLike[str]) -> list[str]:
