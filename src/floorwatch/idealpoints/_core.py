@@ -288,7 +288,10 @@ def em_map(
     _linear_predictor(x, alpha, beta, out=mu, tmp=t)
     np.multiply(P.S_t, mu, out=t)
     np.maximum(t, _T_MIN, out=t)
-    erfcx(t, out=ex)
+    if alpha.any() or beta.any():
+        erfcx(t, out=ex)
+    else:  # the usual start, mu = 0: erfcx(0) = 1
+        ex.fill(1.0)
     objective = np.nan
     if with_objective:
         prior = log_prior(x, alpha, beta, P.prior_var_x, P.prior_var_beta)
@@ -300,11 +303,17 @@ def em_map(
         objective = loglik + prior
     ME = np.multiply(M, mu, out=ex)
     ME += g  # E[y*] on cast votes, 0 on missing ones
-    # Item step: ridge regression on Z = [1, x] over the members who voted.
-    Z = np.hstack([np.ones((n, 1)), x])
-    A = _gram(M, Z, per_column=True)
+    # Item step: ridge regression on Z = [1, x] over the members who voted. Z'MZ has the vote
+    # counts in its corner, M'x in its margins and the masked Gram matrix of x inside.
+    A = np.empty((M.shape[1], d + 1, d + 1))
+    A[:, 0, 0] = P.n_obs_votes
+    A[:, 1:, 1:] = _gram(M, x, per_column=True)
+    rhs = np.empty((M.shape[1], d + 1))
+    rhs[:, 0] = ME.sum(axis=0)
+    for k in range(d):  # dimensions
+        A[:, 0, k + 1] = A[:, k + 1, 0] = np.einsum("ij,i->j", M, x[:, k])
+        rhs[:, k + 1] = np.einsum("ij,i->j", ME, x[:, k])
     A += np.eye(d + 1) / P.prior_var_beta
-    rhs = np.column_stack([np.einsum("ij,i->j", ME, Z[:, k]) for k in range(d + 1)])
     coef = solve_batch(A, rhs)
     # Parameter expansion: sum_i E[y*^2] = n_j + sum_i E[y*] mu (see the docstring).
     second = P.n_obs_votes + np.einsum("ij,ij->j", ME, mu)

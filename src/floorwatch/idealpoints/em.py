@@ -85,7 +85,12 @@ class IdealPoints:
 
     The model for member ``i`` and roll call ``j`` is ``y*_ij = alpha_j + beta_j' x_i + e_ij``
     with ``e_ij ~ N(0, 1)``; a yea is ``y*_ij > 0``. Priors: ``x_i ~ N(0, prior_var_x I)`` and
-    ``(alpha_j, beta_j) ~ N(0, prior_var_beta I)``. The EM computes the posterior mode.
+    ``(alpha_j, beta_j) ~ N(0, prior_var_beta I)``. The EM computes the posterior mode: the
+    E-step takes truncated-normal expectations of ``y*``, the M-steps are ridge regressions
+    for the roll-call parameters (with the parameter-expansion rescaling of Liu, Rubin & Wu
+    1998) and then for the ideal points. Identification: ideal points are rotated to principal
+    axes (2+ dimensions), centred and scaled to sd 1 per dimension, and signed by ``sign_ref``.
+    Unanimous and lopsided roll calls and members with few votes are dropped first.
 
     Parameters
     ----------
@@ -107,6 +112,10 @@ class IdealPoints:
         side, or nobody was (unanimous votes carry no information about positions).
     min_votes : int, default=20
         A member who cast fewer yeas and nays on the kept roll calls is dropped (gets NaN).
+    accelerate : bool, default=True
+        Group the EM iterations in SQUAREM cycles (Varadhan & Roland 2008), with a safeguard
+        that keeps the log posterior from decreasing. About 4x fewer iterations on s109. Every
+        iteration is a parameter-expanded ECM step either way (see :func:`_core.em_map`).
 
     Attributes
     ----------

@@ -57,9 +57,23 @@ def fit_windows(
 
     For fixed ``alpha_j`` and ``beta_j`` (the identified whole-period estimates), each member's
     position in window ``w`` is the posterior mode of the same probit model restricted to that
-    window's roll calls, with the prior ``N(0, prior_var_x I)``. It is found by EM: the E-step
-    is the fit's truncated-normal expectation, the M-step the closed-form ridge update of ``x``
-    alone. All members and windows are updated at once.
+    window's roll calls, with the prior ``N(0, prior_var_x I)``. All members and windows are
+    updated at once.
+
+    Both algorithms start each iteration with the fit's E-step (truncated-normal expectations
+    ``E[y*]`` at the current positions); the gradient of the log posterior of member ``i`` in
+    window ``w`` is ``g = sum_j beta_j (E[y*_ij] - mu_ij) - x / v``.
+
+    - ``method="em"``: the closed-form ridge update of ``x`` alone,
+      ``x + (sum_j beta_j beta_j' + I / v)^-1 g``. Monotone, but it crawls for a member whose
+      votes in a window are (nearly) perfectly predicted, where the likelihood is flat: on
+      House 107 in blocks of 100 roll calls it had not converged after 500 iterations.
+    - ``method="newton"`` (default): the same update with the observed information
+      ``sum_j w_ij beta_j beta_j' + I / v``, ``w_ij = lambda_ij (lambda_ij + z_ij)`` (the
+      variance reduction of the truncated normal), in place of the complete-data one. The log
+      posterior is concave in ``x``; a member-window whose log posterior would fall takes the
+      EM update instead (so it never decreases) and a halved Newton step next time. On House
+      107 in blocks of 100 roll calls: 7 iterations.
 
     Parameters
     ----------
@@ -74,6 +88,7 @@ def fit_windows(
         A member-window with fewer yeas and nays than this is left out of the result (its
         estimate would be mostly prior).
     method : {"newton", "em"}, default="newton"
+        See above.
     max_iter : int, default=100
     tol : float, default=1e-6
         Stop when no position changes by more than ``tol`` in an iteration.
