@@ -400,11 +400,18 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
+def open_store(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> Store:
     """Open (creating and migrating if needed) the store at ``path``.
 
-    ``path`` defaults to ``$FLOORWATCH_DB`` or ``./floorwatch.duckdb``.
+    ``path`` defaults to ``$FLOORWATCH_DB`` or ``./floorwatch.duckdb``. While another process
+    holds the file, wait up to ``lock_timeout`` seconds for it.
     """
     from floorwatch.settings import resolve_db_path
 
-    return Store(resolve_db_path(path) if path != ":memory:" else ":memory:", read_only=read_only)
+    target = resolve_db_path(path) if path != ":memory:" else ":memory:"
+    return Store(target, read_only=read_only, lock_timeout=lock_timeout)

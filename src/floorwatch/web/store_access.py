@@ -190,7 +190,7 @@ class StoreAccess:
         delay = 0.01
         while True:
             try:
-                return Store(self.path, read_only=read_only)
+                return Store(self.path, read_only=read_only, lock_timeout=0)
             except StoreError as exc:
                 if "lock" not in str(exc).lower():
                     raise
