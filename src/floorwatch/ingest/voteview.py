@@ -142,6 +142,14 @@ class VoteviewResult:
 
 
 _MEMBER_TYPES = {"congress": "INTEGER", "icpsr": "INTEGER", "party_code": "INTEGER"}
+_MEMBER_COLUMNS = (
+    *_REQUIRED_MEMBERS,
+    "bioguide_id",
+    "state_abbrev",
+    "district_code",
+    "born",
+    "died",
+)
 _ROLLCALL_TYPES = {"congress": "INTEGER", "rollnumber": "INTEGER", "date": "DATE"}
 _VOTE_TYPES = {
     "congress": "INTEGER",
@@ -160,7 +168,7 @@ def _not_null(store: Store, table: str, columns: tuple[str, ...], file: Path) ->
 
 def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None:
     check_utf8(path)
-    cols = store.read_csv_typed("_vv_m_raw", path, _MEMBER_TYPES)
+    cols = store.read_csv_typed("_vv_m_raw", path, _MEMBER_TYPES, keep=_MEMBER_COLUMNS)
     require_columns(path, cols, _REQUIRED_MEMBERS)
     _not_null(store, "_vv_m_raw", ("congress", "icpsr", "party_code"), path)
     fail_on_first(
@@ -277,7 +285,12 @@ def _vote_fail(store: Store, path: Path, where: str, column: str, problem: str) 
 def _load_votes(store: Store, path: Path, have_rollcalls: bool) -> None:
     check_utf8(path)
     cols = store.read_csv_typed(
-        "_vv_v_raw", path, _VOTE_TYPES, line=False, nullstr=("", "N/A", "NA")
+        "_vv_v_raw",
+        path,
+        _VOTE_TYPES,
+        line=False,
+        nullstr=("", "N/A", "NA"),
+        keep=_REQUIRED_VOTES,
     )
     require_columns(path, cols, _REQUIRED_VOTES)
     store.execute(
@@ -286,15 +299,22 @@ def _load_votes(store: Store, path: Path, have_rollcalls: bool) -> None:
             AND p.congress = v.congress AND p.icpsr = v.icpsr)"""
     )
     store.execute("ALTER TABLE _vv_v_raw RENAME TO _vv_votes")
-    for c in ("congress", "rollnumber", "icpsr", "cast_code"):
-        _vote_fail(store, path, f"v.{c} IS NULL", c, "the value is missing")
-    _vote_fail(
-        store,
-        path,
-        "v.cast_code NOT IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)",
-        "cast_code",
-        "expected a Voteview cast code 0-9",
+    # One scan finds whether any row is bad; only then is each check run to name the first.
+    checks = [
+        (f"v.{c} IS NULL", c, "the value is missing")
+        for c in ("congress", "rollnumber", "icpsr", "cast_code")
+    ]
+    checks.append(
+        (
+            "v.cast_code NOT IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)",
+            "cast_code",
+            "expected a Voteview cast code 0-9",
+        )
     )
+    any_bad = " OR ".join(f"({w})" for w, _, _ in checks)
+    if store.con.execute(f"SELECT 1 FROM _vv_votes v WHERE {any_bad} LIMIT 1").fetchall():
+        for where, column, problem in checks:
+            _vote_fail(store, path, where, column, problem)
     _vote_fail(
         store,
         path,

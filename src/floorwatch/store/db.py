@@ -236,8 +236,12 @@ class Store:
         *,
         line: bool = True,
         nullstr: Sequence[str] = ("",),
+        keep: Sequence[str] | None = None,
     ) -> list[str]:
         """Load a CSV into temporary table ``name``, converting the columns named in ``types``.
+
+        With ``keep``, only those of its columns that the file has are loaded (the reader then
+        skips parsing the others).
 
         Columns not in ``types`` stay text. A value that does not convert raises
         :class:`~floorwatch.errors.InputError` naming the file, line, column and value. With
@@ -252,9 +256,13 @@ class Store:
         columns = {h: types.get(h, "VARCHAR") for h in header}
         self.con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
         line_col = "(row_number() OVER () + 1)::INTEGER AS _line, " if line else ""
+        wanted = "*"
+        if keep is not None:
+            present = [c for c in keep if c in columns]
+            wanted = ", ".join('"' + c.replace('"', '""') + '"' for c in present) or "*"
         try:
             self.con.execute(
-                f"CREATE TEMP TABLE {name} AS SELECT {line_col}* FROM read_csv(?, "
+                f"CREATE TEMP TABLE {name} AS SELECT {line_col}{wanted} FROM read_csv(?, "
                 "header = true, columns = ?, delim = ',', quote = '\"', escape = '\"', "
                 "auto_detect = false, strict_mode = true, null_padding = false, nullstr = ?)",
                 [str(path), columns, list(nullstr)],
@@ -271,6 +279,7 @@ class Store:
         *,
         line: bool,
         nullstr: Sequence[str],
+        keep: Sequence[str] | None = None,
     ) -> list[str]:
         """Mixed line endings (a stray CRLF among LF lines) stop DuckDB's CSV reader: read a
         copy with CRLF made LF instead (line numbers do not change). Every file holding a CR
@@ -284,7 +293,7 @@ class Store:
             copy = Path(tmp) / (Path(path).stem + ".fw-lf.csv")
             copy.write_bytes(data)
             try:
-                return self.read_csv_typed(name, copy, types, line=line, nullstr=nullstr)
+                return self.read_csv_typed(name, copy, types, line=line, nullstr=nullstr, keep=keep)
             except InputError as exc:
                 raise InputError(exc.problem, file=path, line=exc.line, column=exc.column) from None
 
@@ -341,7 +350,10 @@ def csv_header(path: str | os.PathLike[str]) -> list[str]:
     from floorwatch.errors import InputError
 
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        header = next(csv.reader(fh), None)
+        try:
+            header = next(csv.reader(fh), None)
+        except csv.Error as exc:  # e.g. a header field longer than csv's field size limit
+            raise InputError(f"malformed CSV header: {exc}", file=path, line=1) from None
     if not header or not any(h.strip() for h in header):
         raise InputError("the file has no header row", file=path, line=1)
     header = [h.strip() for h in header]
@@ -392,12 +404,33 @@ def _csv_error(path: str | os.PathLike[str], exc: Exception, ncols: int) -> Exce
     return InputError(problem, file=path, line=line)
 
 
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _file_key(path: str | os.PathLike[str]) -> tuple[str, int, int]:
+    st = os.stat(path)
+    return (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+
+
+def remember_sha256(path: str | os.PathLike[str], data: bytes) -> str:
+    """Hash ``data`` (the whole content of ``path``, already read) and remember it, so that
+    :func:`file_sha256` need not read the file again."""
+    digest = hashlib.sha256(data).hexdigest()
+    _DIGESTS[_file_key(path)] = digest
+    return digest
+
+
 def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's content (remembered while the file is unchanged)."""
+    key = _file_key(path)
+    if key in _DIGESTS:
+        return _DIGESTS[key]
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+    _DIGESTS[key] = h.hexdigest()
+    return _DIGESTS[key]
 
 
 def open_store(
