@@ -104,6 +104,11 @@ def read_doc(path: Path) -> Doc:
             line=exc.lineno,
             column=str(exc.colno),
         ) from None
+    except RecursionError:
+        raise InputError(
+            "malformed JSON: arrays or objects nested too deeply (Popolo needs a few levels)",
+            file=path,
+        ) from None
     if not isinstance(data, dict):
         raise InputError(
             "expected a Popolo JSON object with arrays persons, organizations, memberships..., "
