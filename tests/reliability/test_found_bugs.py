@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import floorwatch
 
 
@@ -29,3 +31,17 @@ def test_crlf_lines_inside_an_ingest(seeds, tmp_path):
     lines = [ln for ln in votes.decode().splitlines()[1:] if ln.split(",")[3] not in president]
     assert len(lines) == 36  # 4 roll calls x 9 senators; Jeffords has one row per roll call
     assert result.votes == store.scalar("SELECT count(*) FROM vote") == len(lines)
+
+
+def test_deeply_nested_json_is_an_input_error(tmp_path):
+    """JSON nested 100,000 levels deep raised RecursionError (fixed in ingest/_popolo_doc.py)."""
+    from floorwatch.errors import InputError
+    from floorwatch.ingest.popolo import ingest_popolo
+
+    path = tmp_path / "deep.json"
+    path.write_text('{"persons": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    store = floorwatch.open(":memory:")
+    with pytest.raises(InputError, match="nested too deeply") as info:
+        ingest_popolo(store, path)
+    assert "deep.json" in str(info.value)
+    assert store.counts() == floorwatch.open(":memory:").counts()
