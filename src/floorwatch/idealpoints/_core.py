@@ -271,7 +271,8 @@ def em_map(
     probabilities unchanged. Maximising the expected complete-data log posterior jointly over
     the item parameters and ``tau_j`` gives the ridge estimate times
     ``tau_j = sqrt(n_j / (sum_i E[y*_ij^2] - c_j' Z' E[y*_j]))`` in closed form. This
-    removes most of plain EM's slow growth of the discrimination parameters. The member step
+    speeds up plain EM's slow growth of the discrimination parameters (on s109 EM stops
+    much nearer the posterior mode with it). The member step
     then maximises the same function over ``x`` (a ridge regression of ``tau_j E[y*_ij] -
     alpha_j`` on ``beta_j``). Every step maximises the same expected complete-data log
     posterior, so the observed-data log posterior never decreases.
@@ -373,15 +374,25 @@ def run_em(
     over the ideal points, the difficulties and each column of the discriminations, is below
     ``tol``. The iterate that passed the test is returned.
 
-    With ``accelerate`` the iterations are grouped in SQUAREM cycles (Varadhan & Roland 2008,
-    scheme S3): two EM updates ``theta1 = F(theta0)``, ``theta2 = F(theta1)`` give
-    ``r = theta1 - theta0`` and ``v = theta2 - 2 theta1 + theta0``; the next cycle starts from
-    ``theta0 + 2 s r + s^2 v`` with ``s = |r| / |v|`` (at least 1, at most an adaptive cap)
-    when its log posterior is not below that of ``theta0``, else from ``theta2``. Either way the
-    log posterior of successive cycle starts never decreases.
+    With ``accelerate``, the EM map is extrapolated with a safeguard that never lets the log
+    posterior fall: Anderson acceleration (:func:`_anderson`) in one dimension, SQUAREM
+    (:func:`_squarem`) in more. Measured numbers of EM evaluations (1-D / 2-D):
 
-    ``state.objective`` receives the log posterior of every iterate the algorithm moved to:
-    every EM iterate without acceleration, every cycle start with it.
+    ============  =========  =========  ==========
+    data          plain EM   SQUAREM    Anderson
+    ============  =========  =========  ==========
+    s109          82 / -     26 / 96    20 / 270
+    Senate 107    -          36 / 47    21 / 33
+    Senate 111    -          36 / 55    25 / 37
+    House 107     -          31 / 35    21 / 29
+    ============  =========  =========  ==========
+
+    Anderson needs fewer evaluations, but on s109 in 2-D it crawls along a flat direction of
+    the posterior, where SQUAREM does not; hence the split.
+
+    ``state.objective`` receives the log posterior of every iterate the algorithm moved to
+    (every EM iterate without acceleration; the accepted iterates with it), so it never
+    decreases.
     """
     n, d = state.x.shape
     m = state.alpha.shape[0]
@@ -403,8 +414,106 @@ def run_em(
             objective.append(em_map(x, alpha, beta, P)[3])
         return EMState(x, alpha, beta, n_iter=n_iter, converged=converged, objective=objective)
 
-    step_max = 1.0
     theta0 = _pack(x, alpha, beta)
+    if d == 1:
+        return _anderson(P, theta0, (n, m, d), max_iter=max_iter, tol=tol)
+    return _squarem(P, theta0, (n, m, d), max_iter=max_iter, tol=tol)
+
+
+def _finish(
+    P: Problem,
+    theta: np.ndarray,
+    shape: tuple[int, int, int],
+    n_iter: int,
+    converged: bool,
+    objective: list[float],
+) -> EMState:
+    """The final state; the log posterior of the last iterate if it was not yet computed."""
+    x, alpha, beta = (np.array(a) for a in _unpack(theta, *shape))
+    if not converged:
+        objective.append(em_map(x, alpha, beta, P)[3])
+    return EMState(x, alpha, beta, n_iter=n_iter, converged=converged, objective=objective)
+
+
+def _anderson(
+    P: Problem,
+    theta: np.ndarray,
+    shape: tuple[int, int, int],
+    *,
+    max_iter: int,
+    tol: float,
+    memory: int = 5,
+) -> EMState:
+    """Anderson acceleration of the EM map (Walker & Ni 2011; for EM, Henderson & Varadhan
+    2019), with a monotonicity safeguard.
+
+    With ``G_k = F(theta_k)`` and residuals ``f_k = G_k - theta_k`` over the last ``memory``
+    iterations, the next iterate is ``G_k - sum_i gamma_i (G_{i+1} - G_i)`` with ``gamma`` the
+    least-squares fit of ``f_k`` on the residual differences. If its log posterior is below
+    that of ``theta_k``, the algorithm moves to the plain EM update ``G_k`` instead (whose log
+    posterior is at least ``theta_k``'s) and clears the history.
+    """
+    objective: list[float] = []
+    residuals: list[np.ndarray] = []
+    updates: list[np.ndarray] = []
+    fallback: np.ndarray | None = None
+    base_obj = -np.inf
+    n_iter = 0
+    converged = False
+    while n_iter < max_iter:
+        x1, a1, b1, obj = em_map(*_unpack(theta, *shape), P)
+        n_iter += 1
+        if fallback is not None and not obj >= base_obj:
+            theta, fallback = fallback, None
+            residuals.clear()
+            updates.clear()
+            continue
+        fallback = None
+        objective.append(obj)
+        base_obj = obj
+        r = min_correlation([x1, a1, b1], list(_unpack(theta, *shape)))
+        if 1.0 - r < tol:
+            converged = True
+            break
+        update = _pack(x1, a1, b1)
+        residuals.append(update - theta)
+        updates.append(update)
+        if len(residuals) > memory + 1:
+            residuals.pop(0)
+            updates.pop(0)
+        if len(residuals) < 2:
+            theta = update
+            continue
+        d_res = np.diff(np.array(residuals), axis=0)
+        d_upd = np.diff(np.array(updates), axis=0)
+        gamma, *_ = np.linalg.lstsq(d_res.T, residuals[-1], rcond=None)
+        theta = update - gamma @ d_upd
+        fallback = update
+    if fallback is not None:  # stopped at max_iter on an unchecked extrapolation
+        theta = fallback
+    return _finish(P, theta, shape, n_iter, converged, objective)
+
+
+def _squarem(
+    P: Problem,
+    theta0: np.ndarray,
+    shape: tuple[int, int, int],
+    *,
+    max_iter: int,
+    tol: float,
+) -> EMState:
+    """SQUAREM cycles (Varadhan & Roland 2008, scheme S3) with a monotonicity safeguard.
+
+    Two EM updates ``theta1 = F(theta0)``, ``theta2 = F(theta1)`` give ``r = theta1 - theta0``
+    and ``v = theta2 - 2 theta1 + theta0``; the next cycle starts from
+    ``theta0 + 2 s r + s^2 v`` with ``s = |r| / |v|`` (at least 1, at most an adaptive cap)
+    when its log posterior is not below that of ``theta0``, else from ``theta2``.
+    """
+    n, m, d = shape
+    objective: list[float] = []
+    n_iter = 0
+    converged = False
+    step_max = 1.0
     fallback: np.ndarray | None = None  # theta2 of the last cycle while theta0 is extrapolated
     base_obj = -np.inf  # log posterior of the last accepted cycle start
     step = 1.0
@@ -444,10 +553,7 @@ def run_em(
             fallback = theta2
     if fallback is not None:  # stopped at max_iter on an unchecked extrapolation
         theta0 = fallback
-    x, alpha, beta = (np.array(a) for a in _unpack(theta0, n, m, d))
-    if not converged:
-        objective.append(em_map(x, alpha, beta, P)[3])
-    return EMState(x, alpha, beta, n_iter=n_iter, converged=converged, objective=objective)
+    return _finish(P, theta0, shape, n_iter, converged, objective)
 
 
 def identify(

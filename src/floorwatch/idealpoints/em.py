@@ -113,9 +113,10 @@ class IdealPoints:
     min_votes : int, default=20
         A member who cast fewer yeas and nays on the kept roll calls is dropped (gets NaN).
     accelerate : bool, default=True
-        Group the EM iterations in SQUAREM cycles (Varadhan & Roland 2008), with a safeguard
-        that keeps the log posterior from decreasing. About 4x fewer iterations on s109. Every
-        iteration is a parameter-expanded ECM step either way (see :func:`_core.em_map`).
+        Extrapolate the EM iterations (Anderson acceleration in 1-D, SQUAREM in more), with a
+        safeguard that keeps the log posterior from decreasing: 20 iterations instead of 82 on
+        s109. Every iteration is a parameter-expanded ECM step either way (see
+        :func:`_core.em_map` and :func:`_core.run_em`).
 
     Attributes
     ----------
