@@ -45,3 +45,45 @@ def test_deeply_nested_json_is_an_input_error(tmp_path):
         ingest_popolo(store, path)
     assert "deep.json" in str(info.value)
     assert store.counts() == floorwatch.open(":memory:").counts()
+
+
+@pytest.mark.parametrize(
+    ("doc", "problem"),
+    [
+        ({"persons": [{"id": "p", "name": "P", "identifiers": 5}]}, "expected a list"),
+        ({"persons": [{"id": "p", "name": "P", "other_names": "x"}]}, "expected a list"),
+        ({"events": [{"id": "e", "attendees": 7}]}, "expected a list"),
+        (
+            {"organizations": [{"id": "o", "name": "O"}], "vote_events": [
+                {"id": "v", "organization_id": "o", "seq": 10**400}]},
+            "from -2147483647 to 2147483647",
+        ),
+        (
+            {"organizations": [{"id": "o", "name": "O"}], "persons": [{"id": "p", "name": "P"}],
+             "vote_events": [{"id": "v", "organization_id": "o",
+                              "votes": [{"voter_id": "p", "option": "yes", "position": 1e308}]}]},
+            "from -1 to 1",
+        ),
+        (
+            {"organizations": [{"id": "o", "name": "O"}], "vote_events": [
+                {"id": "v", "organization_id": "o", "counts": {"yes": 3}}]},
+            "expected a list",
+        ),
+    ],
+)  # fmt: skip
+def test_popolo_wrong_shapes_are_input_errors(tmp_path, doc, problem):
+    """Non-list identifiers/other_names/attendees/votes/counts raised TypeError, and numbers
+    beyond the column types a DuckDB ConversionException after the checks (fixed in
+    ingest/popolo.py and ingest/_popolo_doc.py)."""
+    import json
+
+    from floorwatch.errors import InputError
+    from floorwatch.ingest.popolo import ingest_popolo
+
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    store = floorwatch.open(":memory:")
+    with pytest.raises(InputError, match=problem) as info:
+        ingest_popolo(store, path)
+    assert "bad.json" in str(info.value)
+    assert sum(store.counts().values()) == 0

@@ -4,6 +4,7 @@ path (for error messages), and the value checks shared by the Popolo importer.""
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ __all__ = [
     "check_ref",
     "clean_text",
     "items_of",
+    "list_of",
     "locate",
     "path_text",
     "read_doc",
@@ -201,15 +203,38 @@ def check_ref(doc, where, value, known: set[str], what: str) -> None:
         )
 
 
-def to_int(doc: Doc, where: tuple[str | int, ...], value: Any) -> int | None:
+def to_int(
+    doc: Doc,
+    where: tuple[str | int, ...],
+    value: Any,
+    *,
+    lo: int = -(2**31) + 1,
+    hi: int = 2**31 - 1,
+) -> int | None:
+    """A whole number from ``lo`` to ``hi`` (default: the range of a SQL INTEGER), or None."""
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise doc.fail(where, f"expected a whole number but got {value!r}")
-    try:
-        number = float(value)
-    except ValueError:
-        raise doc.fail(where, f"expected a whole number but got {value!r}") from None
-    if number != int(number):
-        raise doc.fail(where, f"expected a whole number but got {value!r}")
-    return int(number)
+        raise doc.fail(where, f"expected a whole number but got {value!r:.60}")
+    if isinstance(value, int):
+        number = value
+    else:
+        try:
+            f = float(value)
+        except ValueError:
+            f = math.nan
+        if not math.isfinite(f) or f != int(f):
+            raise doc.fail(where, f"expected a whole number but got {value!r:.60}")
+        number = int(f)
+    if not lo <= number <= hi:
+        raise doc.fail(where, f"expected a whole number from {lo} to {hi} but got {value!r:.60}")
+    return number
+
+
+def list_of(doc: Doc, where: tuple[str | int, ...], value: Any, what: str) -> list[Any]:
+    """``value`` when it is a list; None or an empty value gives []; anything else fails."""
+    if not value:
+        return []
+    if not isinstance(value, list):
+        raise doc.fail(where, f"expected a list of {what} but got a {type(value).__name__}")
+    return value

@@ -67,6 +67,7 @@ from floorwatch.ingest._popolo_doc import (
     check_ref,
     clean_text,
     items_of,
+    list_of,
     locate,
     path_text,
     read_doc,
@@ -317,7 +318,9 @@ def _persons(doc: Doc, ids: Ids, src: str, t: _Tables) -> None:
                 "source": source_of(p, src),
             }
         )
-        for j, ident in enumerate(p.get("identifiers") or []):
+        for j, ident in enumerate(
+            list_of(doc, (*where, "identifiers"), p.get("identifiers"), "identifiers")
+        ):
             w = (*where, "identifiers", j)
             if not isinstance(ident, dict):
                 raise doc.fail(w, "expected an object with scheme and identifier")
@@ -333,7 +336,9 @@ def _persons(doc: Doc, ids: Ids, src: str, t: _Tables) -> None:
                     f"(persons[{prev[1]}]) and {pid!r}",
                 )
             t.identifier.setdefault(key, (pid, i, j))
-        for j, other in enumerate(p.get("other_names") or []):
+        for j, other in enumerate(
+            list_of(doc, (*where, "other_names"), p.get("other_names"), "names")
+        ):
             w = (*where, "other_names", j)
             if not isinstance(other, dict):
                 raise doc.fail(w, "expected an object with a name")
@@ -508,7 +513,7 @@ def _attendance(doc: Doc, ids: Ids, t: _Tables, known: _Known) -> None:
         eid = ids(e.get("id"))
         t.attendance_events.add(eid)
         seen: set[str] = set()
-        for j, a in enumerate(attendees):
+        for j, a in enumerate(list_of(doc, ("events", i, "attendees"), attendees, "attendees")):
             where = ("events", i, "attendees", j)
             source = f"popolo:{doc.path.name}"
             if isinstance(a, dict):
@@ -604,7 +609,7 @@ def _votes(doc, ids, t: _Tables, known: _Known, where, vid: str, v: dict) -> Non
         return
     t.vote_events_with_votes.add(vid)
     seen: dict[str, int] = {}
-    for j, vote in enumerate(votes):
+    for j, vote in enumerate(list_of(doc, (*where, "votes"), votes, "votes")):
         w = (*where, "votes", j)
         if not isinstance(vote, dict):
             raise doc.fail(w, "expected a vote object with voter_id and option")
@@ -622,7 +627,7 @@ def _votes(doc, ids, t: _Tables, known: _Known, where, vid: str, v: dict) -> Non
         option = _option(doc, (*w, "option"), vote.get("option"))
         group = ids(vote.get("group_id"))
         check_ref(doc, (*w, "group_id"), group, known.orgs, "organization (group)")
-        position = to_int(doc, (*w, "position"), vote.get("position"))
+        position = to_int(doc, (*w, "position"), vote.get("position"), lo=-1, hi=1)
         if "position" not in vote:
             position = _POSITION.get(option)
         t.vote.append(
@@ -631,7 +636,9 @@ def _votes(doc, ids, t: _Tables, known: _Known, where, vid: str, v: dict) -> Non
                 "voter_id": voter,
                 "option": option,
                 "position": position,
-                "cast_code": to_int(doc, (*w, "cast_code"), vote.get("cast_code")),
+                "cast_code": to_int(
+                    doc, (*w, "cast_code"), vote.get("cast_code"), lo=-32767, hi=32767
+                ),
                 "group_id": group,
                 "role": clean_text(vote.get("role")),
             }
@@ -644,7 +651,7 @@ def _counts(doc, ids, t: _Tables, known: _Known, where, vid: str, v: dict) -> No
         return
     t.vote_events_with_counts.add(vid)
     seen: set[tuple[str, str]] = set()
-    for j, c in enumerate(counts):
+    for j, c in enumerate(list_of(doc, (*where, "counts"), counts, "counts")):
         w = (*where, "counts", j)
         if not isinstance(c, dict):
             raise doc.fail(w, "expected a count object with option and value")
