@@ -87,3 +87,25 @@ def test_popolo_wrong_shapes_are_input_errors(tmp_path, doc, problem):
         ingest_popolo(store, path)
     assert "bad.json" in str(info.value)
     assert sum(store.counts().values()) == 0
+
+
+@pytest.mark.parametrize("count", ["1e309", "99999999999999999999999", "inf"])
+def test_claim_count_out_of_range_is_an_input_error(seeds, tmp_path, count):
+    """A count of 1e309 raised OverflowError, one beyond 32 bits an OverflowError in pyarrow
+    while writing (fixed in claims/model.py)."""
+    from floorwatch.claims import import_claims
+    from floorwatch.errors import InputError
+
+    store = floorwatch.open(":memory:")
+    floorwatch.ingest_voteview(store, seeds / "voteview" / "members.csv")
+    before = store.counts()
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        f"made_on,count_min,count_of,predicts,organization\n2001-05-01,{count},us-party-200,"
+        "leaves,us-party-200\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="count_min") as info:
+        import_claims(store, path)
+    assert "claims.csv" in str(info.value) and "line 2" in str(info.value)
+    assert store.counts() == before

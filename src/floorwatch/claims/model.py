@@ -194,6 +194,10 @@ def _date(value: Any, column: str, where: dict[str, Any], *, end: bool = False) 
         ) from None
 
 
+#: The largest count a claim can state (the store keeps counts as 32-bit integers).
+_COUNT_MAX = 2**31 - 1
+
+
 def _count(value: Any, column: str, where: dict[str, Any]) -> int | None:
     text = _text(value)
     if text is None:
@@ -202,8 +206,12 @@ def _count(value: Any, column: str, where: dict[str, Any]) -> int | None:
         number = float(text)
     except ValueError:
         number = math.nan
-    if math.isnan(number) or number != int(number) or number < 0:
-        raise InputError(f"expected a whole number >= 0 but got {text!r}", column=column, **where)
+    if not math.isfinite(number) or number != int(number) or not 0 <= number <= _COUNT_MAX:
+        raise InputError(
+            f"expected a whole number from 0 to {_COUNT_MAX} but got {text!r:.60}",
+            column=column,
+            **where,
+        )
     return int(number)
 
 
