@@ -109,3 +109,22 @@ def test_claim_count_out_of_range_is_an_input_error(seeds, tmp_path, count):
         import_claims(store, path)
     assert "claims.csv" in str(info.value) and "line 2" in str(info.value)
     assert store.counts() == before
+
+
+def test_claim_made_at_the_end_of_time_is_an_input_error(seeds, tmp_path):
+    """made_on 9999-12-31 without a deadline raised OverflowError computing the default
+    deadline (fixed in claims/model.py)."""
+    from floorwatch.claims import import_claims
+    from floorwatch.errors import InputError
+
+    store = floorwatch.open(":memory:")
+    floorwatch.ingest_voteview(store, seeds / "voteview" / "members.csv")
+    before = store.counts()
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        "made_on,about,predicts\n9999-12-31,bioguide:J000072,leaves\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="past the year 9999") as info:
+        import_claims(store, path)
+    assert "claims.csv, line 2" in str(info.value)
+    assert store.counts() == before

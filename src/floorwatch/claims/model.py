@@ -320,7 +320,15 @@ def normalize_claim(
     deadline = _date(fields.get("deadline"), "deadline", where, end=True)
     deadline_given = deadline is not None
     if deadline is None:
-        deadline = made_on + dt.timedelta(days=int(window_days))
+        try:
+            deadline = made_on + dt.timedelta(days=int(window_days))
+        except OverflowError:
+            raise InputError(
+                f"the default deadline ({window_days} days after {made_on.isoformat()}) is "
+                "past the year 9999; give a deadline",
+                column="made_on",
+                **where,
+            ) from None
     if deadline < made_on:
         raise InputError(
             f"the deadline {deadline.isoformat()} is before the date the claim was made "
