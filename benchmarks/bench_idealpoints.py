@@ -128,7 +128,7 @@ def corr(a: np.ndarray, b: np.ndarray) -> float:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-r", action="store_true", help="do not run pscl's ideal() in R")
-    parser.add_argument("--repeats", type=int, default=9, help="timed runs of our estimator")
+    parser.add_argument("--repeats", type=int, default=25, help="timed runs on s109")
     args = parser.parse_args(argv)
 
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
 
     H, h_rep, nominate = load_house107()
     nom = nominate.to_numpy()
-    repeats = max(3, args.repeats // 3)
+    repeats = max(3, args.repeats // 5)
     med, best, cpu, house = timed(
         lambda: IdealPoints(random_state=0).fit(H, sign_ref=h_rep), repeats
     )
