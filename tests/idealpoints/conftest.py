@@ -16,7 +16,7 @@ DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     if not DATA_DIR.is_dir():
-        pytest.skip(f"shared data not found at {DATA_DIR}")
+        pytest.fail(f"the shared datasets are missing: expected them at {DATA_DIR}")
     return DATA_DIR
 
 

@@ -107,10 +107,8 @@ def test_s107_party_filter_counts_votes_while_in_that_party(s107_store, voteview
 
 # -- real data: Singapore and Malaysia sittings --------------------------------------------------
 def _adapters():
-    try:
-        from floorwatch.ingest.adapters import ingest_malaysia, ingest_singapore
-    except ImportError:  # pragma: no cover - until the adapters land
-        pytest.skip("floorwatch.ingest.adapters (ingest_singapore/ingest_malaysia) not present")
+    from floorwatch.ingest.adapters import ingest_malaysia, ingest_singapore
+
     return ingest_singapore, ingest_malaysia
 
 
