@@ -128,3 +128,28 @@ def test_claim_made_at_the_end_of_time_is_an_input_error(seeds, tmp_path):
         import_claims(store, path)
     assert "claims.csv, line 2" in str(info.value)
     assert store.counts() == before
+
+
+def test_decimal_in_a_whole_number_column_is_an_input_error(seeds, tmp_path):
+    """A roll-calls file whose 'congress' and 'nominate_mid_1' headers were swapped loaded:
+    DuckDB rounded 0.269 to Congress 0 (fixed in store/db.py: whole-number columns are read
+    as DOUBLE and checked)."""
+    from floorwatch.errors import InputError
+
+    rolls = (seeds / "voteview" / "rollcalls.csv").read_text(encoding="utf-8")
+    head, rest = rolls.split("\n", 1)
+    cols = head.split(",")
+    i, j = cols.index("congress"), cols.index("nominate_mid_1")
+    cols[i], cols[j] = cols[j], cols[i]
+    paths = _voteview_seed(seeds, tmp_path, rollcalls=(",".join(cols) + "\n" + rest).encode())
+    store = floorwatch.open(":memory:")
+    with pytest.raises(InputError, match="whole number") as info:
+        floorwatch.ingest_voteview(store, *paths)
+    values = [ln.split(",")[j] for ln in rest.splitlines()]
+    first = next(n for n, v in enumerate(values, start=2) if float(v) != int(float(v)))
+    assert first == 4  # roll calls 1 and 2 have nominate_mid_1 0.0, a whole number
+    assert f"rollcalls.csv, line {first}, column 'congress'" in str(info.value)
+    assert sum(store.counts().values()) == 0
+    # A whole number written as a decimal (107.0) is still read.
+    paths = _voteview_seed(seeds, tmp_path, rollcalls=rolls.replace("\n107,", "\n107.0,").encode())
+    assert floorwatch.ingest_voteview(store, *paths).rollcalls == 4

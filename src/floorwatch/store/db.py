@@ -254,6 +254,14 @@ class Store:
             # retry after DuckDB's error would fail inside an ingest.
             return self._read_csv_lf(name, path, types, line=line, nullstr=nullstr)
         columns = {h: types.get(h, "VARCHAR") for h in header}
+        # DuckDB rounds a decimal read into an integer column ('0.269' -> 0): read whole-number
+        # columns as DOUBLE, check that every value is whole and in range, then convert.
+        ints = {
+            h: t.upper()
+            for h, t in columns.items()
+            if t.upper() in _INT_RANGES and (keep is None or h in keep)
+        }
+        columns = {h: ("DOUBLE" if h in ints else t) for h, t in columns.items()}
         self.con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
         line_col = "(row_number() OVER () + 1)::INTEGER AS _line, " if line else ""
         wanted = "*"
@@ -268,8 +276,39 @@ class Store:
                 [str(path), columns, list(nullstr)],
             ).fetchall()
         except duckdb.Error as exc:
-            raise _csv_error(path, exc, len(header)) from None
+            raise _csv_error(path, exc, len(header), whole=set(ints)) from None
+        if ints:
+            self._whole_numbers(name, path, ints, line=line)
         return header
+
+    def _whole_numbers(
+        self, name: str, path: str | os.PathLike[str], ints: dict[str, str], *, line: bool
+    ) -> None:
+        """Check that the DOUBLE columns ``ints`` of ``name`` hold whole numbers in the range
+        of their type, then convert them to it; else raise InputError for the first bad row."""
+        from floorwatch.errors import InputError
+
+        where = "_line" if line else "(rowid + 2)"
+        checks = []
+        for col, typ in ints.items():
+            lo, hi = _INT_RANGES[typ]
+            q = '"' + col.replace('"', '""') + '"'
+            checks.append(
+                f"SELECT {where} AS l, ? AS c, {q} AS v FROM {name} WHERE {q} IS NOT NULL AND "
+                f"(isnan({q}) OR isinf({q}) OR {q} <> trunc({q}) OR {q} < {lo} OR {q} > {hi})"
+            )
+        bad = self.con.execute(
+            "SELECT l, c, v FROM (" + " UNION ALL ".join(checks) + ") ORDER BY l LIMIT 1",
+            list(ints),
+        ).fetchall()
+        if bad:
+            ln, col, value = bad[0]
+            raise InputError(
+                f"expected a whole number but got {value!r}", file=path, line=int(ln), column=col
+            )
+        for col, typ in ints.items():
+            q = '"' + col.replace('"', '""') + '"'
+            self.con.execute(f"ALTER TABLE {name} ALTER {q} SET DATA TYPE {typ}").fetchall()
 
     def _read_csv_lf(
         self,
@@ -334,6 +373,15 @@ class Store:
         return f"<floorwatch.Store {self.path} schema={self.schema_version}>"
 
 
+#: Whole-number SQL types and their ranges (checked on CSV reads; DuckDB would round).
+_INT_RANGES = {
+    "TINYINT": (-127, 127),
+    "SMALLINT": (-32767, 32767),
+    "INTEGER": (-2147483647, 2147483647),
+    "BIGINT": (-(2**53), 2**53),
+}
+
+
 def _has_cr(path: str | os.PathLike[str]) -> bool:
     """Whether the file holds a carriage return (CRLF or CR line endings)."""
     with open(path, "rb") as fh:
@@ -377,7 +425,9 @@ _SQL_TYPE_WORDS = {
 }
 
 
-def _csv_error(path: str | os.PathLike[str], exc: Exception, ncols: int) -> Exception:
+def _csv_error(
+    path: str | os.PathLike[str], exc: Exception, ncols: int, *, whole: set[str] = frozenset()
+) -> Exception:
     import re
 
     from floorwatch.errors import InputError
@@ -390,7 +440,7 @@ def _csv_error(path: str | os.PathLike[str], exc: Exception, ncols: int) -> Exce
     )
     if conv:
         col, value, typ = conv.groups()
-        what = _SQL_TYPE_WORDS.get(typ.upper(), typ)
+        what = "a whole number" if col in whole else _SQL_TYPE_WORDS.get(typ.upper(), typ)
         return InputError(f"expected {what} but got {value!r}", file=path, line=line, column=col)
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if found:
