@@ -153,3 +153,17 @@ def test_decimal_in_a_whole_number_column_is_an_input_error(seeds, tmp_path):
     # A whole number written as a decimal (107.0) is still read.
     paths = _voteview_seed(seeds, tmp_path, rollcalls=rolls.replace("\n107,", "\n107.0,").encode())
     assert floorwatch.ingest_voteview(store, *paths).rollcalls == 4
+
+
+@pytest.mark.parametrize("text", [",,,\n", " , \n,\n", "\x0c\n"])
+def test_csv_template_without_a_header_is_an_input_error(tmp_path, text):
+    """A template file of only empty cells raised AssertionError (fixed in ingest/csv.py)."""
+    from floorwatch.errors import InputError
+    from floorwatch.ingest.csv import ingest_csv
+
+    path = tmp_path / "persons.csv"
+    path.write_text(text, encoding="utf-8")
+    store = floorwatch.open(":memory:")
+    with pytest.raises(InputError, match="header") as info:
+        ingest_csv(store, "persons", path)
+    assert "persons.csv" in str(info.value)

@@ -327,7 +327,8 @@ def _read_rows(path: Path, kind: Kind) -> tuple[list[str], list[tuple[int, list[
             rows.append((line, row))
     except _csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", file=path, line=reader.line_num) from None
-    assert header is not None
+    if header is None:  # only blank lines, or lines of empty cells
+        raise InputError("the file has no header line (only empty lines)", file=path, line=1)
     known = [c.name for c in kind.columns]
     for name in header:
         if not name:
