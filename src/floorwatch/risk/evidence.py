@@ -84,6 +84,22 @@ def _votes_against_party(ctx: Context, row: int, limit: int) -> list[dict]:
     ]
 
 
+def _missed_events(ctx: Context, person_id: str, limit: int) -> list[dict]:
+    missed = ctx.cache["missed_events"]
+    mine = missed[missed["person_id"] == person_id].head(limit)
+    return [
+        {
+            "date": pd.Timestamp(r.date).date().isoformat(),
+            "event_id": r.event_id,
+            "event": r.name,
+            "classification": r.classification,
+            "crucial": float(r.crucial),
+            "member_attended": "absent",
+        }
+        for r in mine.itertuples()
+    ]
+
+
 def _missed(ctx: Context, row: int, limit: int) -> list[dict]:
     vm = ctx.matrix
     rc = _rollcall_lists(ctx)
@@ -123,7 +139,8 @@ def _detail(name: str, value: float, member: pd.Series, ctx: Context) -> str:
     if name == "drift":
         return f"moved {value:+.2f} party standard deviations towards the other side recently"
     if name == "absence":
-        return f"missed {value:.0%} of roll calls since {ctx.recent_from}"
+        what = "roll calls" if ctx.matrix is not None else "sittings and meetings"
+        return f"missed {value:.0%} of {what} since {ctx.recent_from}"
     if name == "crucial_absence":
         return f"missed {value:.0%} of crucial sittings and meetings (weighted)"
     if name == "absence_streak":
@@ -172,8 +189,11 @@ def evidence_for(
         if name in _VOTE_SIGNALS and votes and not cited_votes:
             entry["votes"] = _votes_against_party(ctx, row, votes)
             cited_votes = True
-        elif name in ("absence", "absence_streak") and votes:
-            entry["votes"] = _missed(ctx, row, votes)
+        elif name in ("absence", "absence_streak", "crucial_absence") and votes:
+            if ctx.matrix is None:
+                entry["events"] = _missed_events(ctx, member["person_id"], votes)
+            elif name != "crucial_absence":
+                entry["votes"] = _missed(ctx, row, votes)
         elif name == "claims" and claims is not None:
             mine = claims[claims["person_id"] == member["person_id"]]
             entry["claims"] = [

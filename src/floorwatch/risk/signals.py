@@ -41,7 +41,7 @@ class Context:
     period: str | None
     start: dt.date
     recent_from: dt.date
-    matrix: VoteMatrix
+    matrix: VoteMatrix | None
     ideal: np.ndarray | None
     other_party: dict[str, str | None]
     against_label: str | None
@@ -212,7 +212,15 @@ def compute_signals(
     signal, and the :class:`Context` they came from.
     """
     cfg = config or RiskConfig()
-    legislature = resolve_legislature(store, legislature)
+    try:
+        legislature = resolve_legislature(store, legislature)
+    except NotFoundError:
+        from floorwatch.risk.sittings import attendance_legislature, attendance_signals
+
+        body = attendance_legislature(store, legislature)
+        if body is None:
+            raise
+        return attendance_signals(store, as_of, body, cfg)
     period = default_period(store, legislature, as_of)
     start = period_start(store, legislature, period)
     if start is None:
