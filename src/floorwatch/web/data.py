@@ -113,6 +113,8 @@ def records(data: pd.DataFrame | Iterable[dict] | None) -> list[dict[str, Any]]:
 
 def _date(value: Any) -> dt.date | None:
     value = clean(value)
+    if value is pd.NaT or (isinstance(value, float) and value != value):
+        return None  # NaT is a datetime subclass: test it before the isinstance below
     if isinstance(value, dt.datetime):
         return value.date()
     return value if isinstance(value, dt.date) else None
