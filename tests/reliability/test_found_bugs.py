@@ -167,3 +167,31 @@ def test_csv_template_without_a_header_is_an_input_error(tmp_path, text):
     with pytest.raises(InputError, match="header") as info:
         ingest_csv(store, "persons", path)
     assert "persons.csv" in str(info.value)
+
+
+def _dataset(seeds, tmp_path, name: str, **replace: bytes):
+    folder = tmp_path / name
+    folder.mkdir(parents=True)
+    for f in (seeds / name).iterdir():
+        (folder / f.name).write_bytes(replace.get(f.stem, f.read_bytes()))
+    return folder
+
+
+def test_singapore_sittings_without_session_columns(seeds, tmp_path):
+    """sittings.csv without Session_Number raised a DuckDB BinderException, and a
+    Parliament_Number of 12.5 was rounded to 13 (fixed in ingest/adapters.py)."""
+    from floorwatch.errors import InputError
+    from floorwatch.ingest.adapters import ingest_singapore
+
+    text = (seeds / "singapore" / "sittings.csv").read_text(encoding="utf-8")
+    store = floorwatch.open(":memory:")
+    no_session = text.replace("Session_Number", "Session")
+    folder = _dataset(seeds, tmp_path, "singapore", sittings=no_session.encode())
+    with pytest.raises(InputError, match="missing column.*Session_Number") as info:
+        ingest_singapore(store, folder)
+    assert "sittings.csv" in str(info.value)
+    half = "\n".join(ln.replace(",12,", ",12.5,") for ln in text.split("\n"))
+    folder = _dataset(seeds, tmp_path / "b", "singapore", sittings=half.encode())
+    with pytest.raises(InputError, match="Parliament_Number"):
+        ingest_singapore(store, folder)
+    assert sum(store.counts().values()) == 0

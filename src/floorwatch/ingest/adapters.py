@@ -107,13 +107,14 @@ def ingest_singapore(store: Store, folder: str | os.PathLike[str]) -> AdapterRes
         problem="expected True or False but got {value!r}",
     )
     load_csv(
-        store, "_sg_s", sittings, ("Sitting_CID", "Sitting_Date", "Parliament_Number"),
-        ("Sitting_Date",),
+        store, "_sg_s", sittings, ("Sitting_CID", "Sitting_Date", "Parliament_Number",
+        "Session_Number", "Sitting_Number"), ("Sitting_Date",),
     )  # fmt: skip
     fail_on_first(
         store,
         "_sg_s",
-        "TRY_CAST(Parliament_Number AS INTEGER) IS NULL",
+        "TRY_CAST(Parliament_Number AS INTEGER) IS NULL "
+        "OR trim(Parliament_Number) NOT SIMILAR TO '[0-9]+'",
         file=sittings,
         column="Parliament_Number",
         problem="expected a whole number but got {value!r}",
