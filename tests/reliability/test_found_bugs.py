@@ -195,3 +195,20 @@ def test_singapore_sittings_without_session_columns(seeds, tmp_path):
     with pytest.raises(InputError, match="Parliament_Number"):
         ingest_singapore(store, folder)
     assert sum(store.counts().values()) == 0
+
+
+@pytest.mark.parametrize("day", ["-2023-03-01", "02023-03-01", "0000-03-01"])
+def test_adapter_dates_python_cannot_hold(seeds, tmp_path, day):
+    """A date DuckDB casts but Python cannot hold (a year BC, a five-digit year) passed the
+    check and raised ValueError later (fixed in ingest/_adapt.py)."""
+    from floorwatch.errors import InputError
+    from floorwatch.ingest.adapters import ingest_malaysia
+
+    text = (seeds / "malaysia" / "attendance_long.csv").read_text(encoding="utf-8")
+    bad = text.replace("\n2023-03-01,", f"\n{day},", 1).encode()
+    folder = _dataset(seeds, tmp_path, "malaysia", attendance_long=bad)
+    store = floorwatch.open(":memory:")
+    with pytest.raises(InputError, match="expected a date") as info:
+        ingest_malaysia(store, folder)
+    assert "attendance_long.csv, line 2, column 'date'" in str(info.value)
+    assert sum(store.counts().values()) == 0

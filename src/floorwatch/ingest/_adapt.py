@@ -53,6 +53,10 @@ def dataset_files(path: str | os.PathLike[str], *names: str) -> list[Path]:
     return files
 
 
+#: A SIMILAR TO pattern for YYYY-MM-DD.
+_ISO_DATE = "'[0-9]{4}-[0-9]{2}-[0-9]{2}'"
+
+
 def load_csv(
     store: Store,
     name: str,
@@ -89,10 +93,14 @@ def load_csv(
     frame.insert(0, "_line", body_lines)
     store.register(name, frame)
     for col in dates:
+        q = f'"{col}"'
         fail_on_first(
             store,
             name,
-            f'TRY_CAST("{col}" AS DATE) IS NULL',
+            # YYYY-MM-DD (SIMILAR TO is standard SQL): a cast alone would also take
+            # '-2023-03-01' (a year BC) or '02023-03-01', which Python cannot hold.
+            f"TRY_CAST({q} AS DATE) IS NULL OR trim({q}) < '0001' OR trim({q}) NOT SIMILAR TO "
+            + _ISO_DATE,
             file=path,
             column=col,
             problem="expected a date YYYY-MM-DD but got {value!r}",
