@@ -212,3 +212,21 @@ def test_adapter_dates_python_cannot_hold(seeds, tmp_path, day):
         ingest_malaysia(store, folder)
     assert "attendance_long.csv, line 2, column 'date'" in str(info.value)
     assert sum(store.counts().values()) == 0
+
+
+def test_malaysia_with_nothing_to_load(seeds, tmp_path):
+    """An attendance file with a header only, or no constituency in common with 15mps.csv,
+    raised KeyError (fixed in ingest/_adapt.py and ingest/adapters.py)."""
+    from floorwatch.errors import InputError
+    from floorwatch.ingest.adapters import ingest_malaysia
+
+    store = floorwatch.open(":memory:")
+    header = b"date,status,name,constituency,source_file\n"
+    folder = _dataset(seeds, tmp_path / "a", "malaysia", attendance_long=header)
+    with pytest.raises(InputError, match="header but no rows"):
+        ingest_malaysia(store, folder)
+    folder = _dataset(seeds, tmp_path / "b", "malaysia", **{"15mps": b"Sim Chee Keong,PH,P045,\n"})
+    with pytest.raises(InputError, match="constituency is in 15mps.csv") as info:
+        ingest_malaysia(store, folder)
+    assert "attendance_long.csv" in str(info.value)
+    assert sum(store.counts().values()) == 0

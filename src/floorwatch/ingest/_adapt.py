@@ -83,6 +83,8 @@ def load_csv(
         raise InputError("the file is empty", file=path, line=1)
     cols = [c.strip() for c in rows[0]] if header else [str(i) for i in range(len(rows[0]))]
     body, body_lines = (rows[1:], lines[1:]) if header else (rows, lines)
+    if not body:
+        raise InputError("the file has a header but no rows", file=path, line=2)
     for row, line in zip(body, body_lines, strict=True):
         if len(row) != len(cols):
             raise InputError(

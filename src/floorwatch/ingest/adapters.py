@@ -305,6 +305,13 @@ def ingest_malaysia(store: Store, folder: str | os.PathLike[str]) -> AdapterResu
     att["date"] = pd.to_datetime(att["date"]).dt.date
     matched = att["constituency"].isin(set(mps["constituency"]))
     result.unmatched_rows = int((~matched).sum())
+    if not matched.any():
+        raise InputError(
+            "no row's constituency is in 15mps.csv (the 4th column there): nothing to load; "
+            "check that the two files belong together",
+            file=att_path,
+            column="constituency",
+        )
     att = att[matched].merge(
         mps[["constituency", "person_id", "name", "seat"]].rename(columns={"name": "mp_name"}),
         on="constituency",
