@@ -230,3 +230,21 @@ def test_malaysia_with_nothing_to_load(seeds, tmp_path):
         ingest_malaysia(store, folder)
     assert "attendance_long.csv" in str(info.value)
     assert sum(store.counts().values()) == 0
+
+
+def test_adapter_rejects_a_line_of_100000_fields_at_once(seeds, tmp_path):
+    """A 15mps.csv line of 100,000 fields kept the Malaysia adapter busy for 70 s (a DataFrame
+    of 100,000 columns); now refused at once (fixed in ingest/_adapt.py)."""
+    import time
+
+    from floorwatch.errors import InputError
+    from floorwatch.ingest.adapters import ingest_malaysia
+
+    mps = (seeds / "malaysia" / "15mps.csv").read_bytes() + b"," * 100_000 + b"\n"
+    folder = _dataset(seeds, tmp_path, "malaysia", **{"15mps": mps})
+    store = floorwatch.open(":memory:")
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match="fields") as info:
+        ingest_malaysia(store, folder)
+    assert "15mps.csv" in str(info.value)
+    assert time.perf_counter() - t0 < 20  # was 70 s

@@ -53,6 +53,9 @@ def dataset_files(path: str | os.PathLike[str], *names: str) -> list[Path]:
     return files
 
 
+#: The most columns an adapter reads (the datasets have fewer than 20).
+MAX_COLUMNS = 200
+
 #: A SIMILAR TO pattern for YYYY-MM-DD.
 _ISO_DATE = "'[0-9]{4}-[0-9]{2}-[0-9]{2}'"
 
@@ -81,6 +84,13 @@ def load_csv(
         raise InputError(f"malformed CSV: {exc}", file=path, line=reader.line_num) from None
     if not rows:
         raise InputError("the file is empty", file=path, line=1)
+    if len(rows[0]) > MAX_COLUMNS:  # a hostile file would otherwise take minutes
+        raise InputError(
+            f"the first line has {len(rows[0])} fields; the datasets have at most "
+            f"{MAX_COLUMNS} columns",
+            file=path,
+            line=lines[0],
+        )
     cols = [c.strip() for c in rows[0]] if header else [str(i) for i in range(len(rows[0]))]
     body, body_lines = (rows[1:], lines[1:]) if header else (rows, lines)
     if not body:
