@@ -248,3 +248,30 @@ def test_adapter_rejects_a_line_of_100000_fields_at_once(seeds, tmp_path):
         ingest_malaysia(store, folder)
     assert "15mps.csv" in str(info.value)
     assert time.perf_counter() - t0 < 20  # was 70 s
+
+
+@pytest.mark.parametrize("kind", ["events", "vote_events"])
+def test_csv_empty_crucial_means_zero(tmp_path, kind):
+    """An empty 'crucial' cell raised a DuckDB ConstraintException (NOT NULL) while writing;
+    the docs say empty means 0 (fixed in ingest/csv.py)."""
+    import csv
+
+    from floorwatch.ingest.csv import ingest_csv, template_path
+
+    store = floorwatch.open(":memory:")
+    for k in ("organizations", "persons", "events", "vote_events"):
+        ingest_csv(store, k, template_path(k))
+    text = template_path(kind).read_text(encoding="utf-8").splitlines()
+    col = text[0].split(",").index("crucial")
+    lines = [text[0]]
+    for ln in text[1:]:
+        cells = next(csv.reader([ln]))
+        cells[col] = ""
+        lines.append(",".join(f'"{c}"' for c in cells))
+    path = tmp_path / f"{kind}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ingest_csv(store, kind, path)
+    table = "event" if kind == "events" else "vote_event"
+    ids = [next(csv.reader([ln]))[0] for ln in text[1:]]
+    got = store.query(f"SELECT id, crucial FROM {table} WHERE id IN (SELECT unnest(?))", [ids])
+    assert len(got) == len(ids) and (got["crucial"] == 0).all()

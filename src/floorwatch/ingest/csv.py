@@ -366,7 +366,7 @@ def _cell(path: Path, line: int, col: Column, raw: str) -> Any:
     if not text:
         if col.required:
             raise InputError(f"{col.name} is required", file=path, line=line, column=col.name)
-        return None
+        return 0.0 if col.type == "weight" else None  # an empty weight means 0 (docs)
     t = col.type
     if t in ("text", "person", "organization", "event", "vote_event"):
         return text
