@@ -275,3 +275,17 @@ def test_csv_empty_crucial_means_zero(tmp_path, kind):
     ids = [next(csv.reader([ln]))[0] for ln in text[1:]]
     got = store.query(f"SELECT id, crucial FROM {table} WHERE id IN (SELECT unnest(?))", [ids])
     assert len(got) == len(ids) and (got["crucial"] == 0).all()
+
+
+@pytest.mark.parametrize("name", ["Ann\u2028Smith", "Smith\x85Jr", "Ann\x0cSmith", "A\x1eB"])
+def test_unicode_line_separators_inside_a_cell(tmp_path, name):
+    """A cell holding U+2028, NEL (U+0085: a cp1252 '...' read as Latin-1), a form feed or a
+    record separator split the line in two (str.splitlines), so a valid file was rejected;
+    CSV lines end at CR and LF only (fixed in ingest/csv.py and ingest/_adapt.py)."""
+    from floorwatch.ingest.csv import ingest_csv
+
+    path = tmp_path / "persons.csv"
+    path.write_text(f"id,name\nfw-test-1,{name}\nfw-test-2,Bob\n", encoding="utf-8")
+    store = floorwatch.open(":memory:")
+    assert ingest_csv(store, "persons", path).rows == 2
+    assert store.scalar("SELECT name FROM person WHERE id = 'fw-test-1'") == name

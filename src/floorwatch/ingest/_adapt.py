@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv as _csv
 import datetime as dt
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,7 @@ def load_csv(
     """Read a CSV as text (any line endings; a BOM is dropped) with each row's file line in
     ``_line``, register it as ``name``, and check the required and date columns."""
     text = path.read_text(encoding="utf-8-sig")
-    reader = _csv.reader(text.splitlines(keepends=True), strict=True)
+    reader = _csv.reader(io.StringIO(text, newline=""), strict=True)  # CR, LF, CRLF only
     rows, lines, start = [], [], 1
     try:
         for row in reader:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv as _csv
 import hashlib
+import io
 import os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -312,7 +313,7 @@ def _read_rows(path: Path, kind: Kind) -> tuple[list[str], list[tuple[int, list[
     text = path.read_text(encoding="utf-8-sig")
     if not text.strip():
         raise InputError("the file is empty (expected a header line and rows)", file=path, line=1)
-    reader = _csv.reader(text.splitlines(keepends=True), strict=True)
+    reader = _csv.reader(io.StringIO(text, newline=""), strict=True)  # CR, LF, CRLF only
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     start = 1
