@@ -289,3 +289,18 @@ def test_unicode_line_separators_inside_a_cell(tmp_path, name):
     store = floorwatch.open(":memory:")
     assert ingest_csv(store, "persons", path).rows == 2
     assert store.scalar("SELECT name FROM person WHERE id = 'fw-test-1'") == name
+
+
+def test_voteview_date_before_year_one(seeds, tmp_path):
+    """A roll call dated -2001-01-01 loaded (DuckDB reads years BC), leaving a date Python
+    cannot read back (fixed in ingest/voteview.py)."""
+    from floorwatch.errors import InputError
+
+    rolls = (seeds / "voteview" / "rollcalls.csv").read_text(encoding="utf-8")
+    bad = rolls.replace(",2001-01-23,", ",-2001-01-23,", 1).encode()
+    paths = _voteview_seed(seeds, tmp_path, rollcalls=bad)
+    store = floorwatch.open(":memory:")
+    with pytest.raises(InputError, match="before the year 1") as info:
+        floorwatch.ingest_voteview(store, *paths)
+    assert "rollcalls.csv, line 2, column 'date'" in str(info.value)
+    assert sum(store.counts().values()) == 0

@@ -229,6 +229,15 @@ def _load_rollcalls(store: Store, path: Path) -> None:
     cols = store.read_csv_typed("_vv_r_raw", path, _ROLLCALL_TYPES)
     require_columns(path, cols, _REQUIRED_ROLLCALLS)
     _not_null(store, "_vv_r_raw", ("congress", "rollnumber", "date"), path)
+    fail_on_first(  # DuckDB reads '-2001-01-01' (a year BC), which Python cannot hold
+        store,
+        "_vv_r_raw",
+        "date < DATE '0001-01-01'",
+        file=path,
+        column="date",
+        problem="the date {value} is before the year 1; expected YYYY-MM-DD",
+        value_sql="CAST(date AS VARCHAR)",
+    )
     fail_on_first(
         store,
         "_vv_r_raw",
