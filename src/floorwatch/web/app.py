@@ -52,6 +52,8 @@ AsOf = Annotated[
         description="Show the record as it stood on this day (YYYY-MM-DD). "
         "Default: the last date in the store.",
         examples=["2001-05-01"],
+        # Documented in the OpenAPI schema; checked by parse_as_of (400 with its own message).
+        json_schema_extra={"format": "date"},
     ),
 ]
 
