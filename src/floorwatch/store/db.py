@@ -20,7 +20,7 @@ from floorwatch.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "Store", "open_store"]
 
 #: Seconds to wait for another process's lock on the store file before giving up.
-DEFAULT_LOCK_TIMEOUT = 10.0
+DEFAULT_LOCK_TIMEOUT = 60.0
 
 
 def _wrap_open_error(path: Path, exc: Exception) -> StoreError:
