@@ -304,3 +304,23 @@ def test_voteview_date_before_year_one(seeds, tmp_path):
         floorwatch.ingest_voteview(store, *paths)
     assert "rollcalls.csv, line 2, column 'date'" in str(info.value)
     assert sum(store.counts().values()) == 0
+
+
+@pytest.mark.parametrize("year", ["+001", "١٢٣٤", " 2001x06"])
+def test_partial_dates_must_be_ascii_digits(seeds, tmp_path, year):
+    """'+001' was read as the year 1 (int() takes a sign and non-ASCII digits), and
+    '2001x06' as June 2001 (fixed in claims/model.py and ingest/_common.py)."""
+    from floorwatch.claims import import_claims
+    from floorwatch.errors import InputError
+    from floorwatch.ingest.csv import ingest_csv
+
+    store = floorwatch.open(":memory:")
+    floorwatch.ingest_voteview(store, seeds / "voteview" / "members.csv")
+    path = tmp_path / "claims.csv"
+    path.write_text(f"made_on,about,predicts\n{year},bioguide:J000072,leaves\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a date"):
+        import_claims(store, path)
+    path = tmp_path / "organizations.csv"
+    path.write_text(f"id,name,classification,founding_date\nx,X,party,{year}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a date"):
+        ingest_csv(store, "organizations", path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,6 +19,11 @@ __all__ = [
     "require_columns",
     "require_file",
 ]
+
+
+#: ASCII YYYY and YYYY-MM (the partial dates Popolo allows).
+_YEAR = re.compile(r"[0-9]{4}")
+_YEAR_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 def require_file(path: str | os.PathLike[str]) -> Path:
@@ -99,9 +105,13 @@ def parse_date(
         return None
     try:
         if len(text) == 4:
+            if not _YEAR.fullmatch(text):  # int() would take "+001" or Arabic-Indic digits
+                raise ValueError(text)
             y = int(text)
             return dt.date(y, 12, 31) if end else dt.date(y, 1, 1)
         if len(text) == 7:
+            if not _YEAR_MONTH.fullmatch(text):
+                raise ValueError(text)
             y, m = int(text[:4]), int(text[5:7])
             if end:
                 nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
