@@ -261,7 +261,14 @@ class Store:
             for h, t in columns.items()
             if t.upper() in _INT_RANGES and (keep is None or h in keep)
         }
-        columns = {h: ("DOUBLE" if h in ints else t) for h, t in columns.items()}
+        # Its CSV reader also takes '2001-01-24x' as a DATE: read dates as text and check.
+        dates = [
+            h for h, t in columns.items() if t.upper() == "DATE" and (keep is None or h in keep)
+        ]
+        columns = {
+            h: ("DOUBLE" if h in ints else "VARCHAR" if h in dates else t)
+            for h, t in columns.items()
+        }
         self.con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
         line_col = "(row_number() OVER () + 1)::INTEGER AS _line, " if line else ""
         wanted = "*"
@@ -279,7 +286,39 @@ class Store:
             raise _csv_error(path, exc, len(header), whole=set(ints)) from None
         if ints:
             self._whole_numbers(name, path, ints, line=line)
+        if dates:
+            self._dates(name, path, dates, line=line)
         return header
+
+    def _dates(
+        self, name: str, path: str | os.PathLike[str], dates: list[str], *, line: bool
+    ) -> None:
+        """Check that the text columns ``dates`` of ``name`` hold dates written YYYY-MM-DD,
+        then convert them to DATE; else raise InputError for the first bad row."""
+        from floorwatch.errors import InputError
+
+        where = "_line" if line else "(rowid + 2)"
+        checks = []
+        for col in dates:
+            q = '"' + col.replace('"', '""') + '"'
+            checks.append(
+                f"SELECT {where} AS l, ? AS c, {q} AS v FROM {name} WHERE {q} IS NOT NULL AND "
+                f"(trim({q}) NOT SIMILAR TO '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' "
+                f"OR TRY_CAST(trim({q}) AS DATE) IS NULL)"
+            )
+        bad = self.con.execute(
+            "SELECT l, c, v FROM (" + " UNION ALL ".join(checks) + ") ORDER BY l LIMIT 1", dates
+        ).fetchall()
+        if bad:
+            ln, col, value = bad[0]
+            raise InputError(
+                f"expected a date YYYY-MM-DD but got {value!r}", file=path, line=int(ln), column=col
+            )
+        for col in dates:
+            q = '"' + col.replace('"', '""') + '"'
+            self.con.execute(
+                f"ALTER TABLE {name} ALTER {q} SET DATA TYPE DATE USING CAST(trim({q}) AS DATE)"
+            ).fetchall()
 
     def _whole_numbers(
         self, name: str, path: str | os.PathLike[str], ints: dict[str, str], *, line: bool
