@@ -342,3 +342,18 @@ def test_voteview_date_with_trailing_garbage(seeds, tmp_path, day):
         floorwatch.ingest_voteview(store, *paths)
     assert "rollcalls.csv, line 2, column 'date'" in str(info.value)
     assert sum(store.counts().values()) == 0
+
+
+@pytest.mark.parametrize("name", ["a\r\nb", "a\rb", "a\nb"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_line_break_inside_a_quoted_cell_is_kept(tmp_path, name, newline):
+    """A quoted cell holding CRLF or CR was stored with LF: the template importer read the
+    file in universal-newline mode before parsing it (fixed in ingest/csv.py)."""
+    from floorwatch.ingest.csv import ingest_csv
+
+    path = tmp_path / "organizations.csv"
+    rows = ["id,name,classification", f'"x{name}y","{name}",party', "fw-o2,Other,party"]
+    path.write_bytes((newline.join(rows) + newline).encode())
+    store = floorwatch.open(":memory:")
+    assert ingest_csv(store, "organizations", path).rows == 2
+    assert store.scalar("SELECT name FROM organization WHERE id = ?", [f"x{name}y"]) == name

@@ -72,7 +72,8 @@ def load_csv(
 ) -> pd.DataFrame:
     """Read a CSV as text (any line endings; a BOM is dropped) with each row's file line in
     ``_line``, register it as ``name``, and check the required and date columns."""
-    text = path.read_text(encoding="utf-8-sig")
+    # Not read_text(): its universal newlines would turn a quoted cell's CRLF or CR into LF.
+    text = path.read_bytes().decode("utf-8-sig")
     reader = _csv.reader(io.StringIO(text, newline=""), strict=True)  # CR, LF, CRLF only
     rows, lines, start = [], [], 1
     try:

@@ -310,7 +310,8 @@ def _kind(name: str) -> Kind:
 
 
 def _read_rows(path: Path, kind: Kind) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    text = path.read_text(encoding="utf-8-sig")
+    # Not read_text(): its universal newlines would turn a quoted cell's CRLF or CR into LF.
+    text = path.read_bytes().decode("utf-8-sig")
     if not text.strip():
         raise InputError("the file is empty (expected a header line and rows)", file=path, line=1)
     reader = _csv.reader(io.StringIO(text, newline=""), strict=True)  # CR, LF, CRLF only
