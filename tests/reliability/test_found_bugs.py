@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 import floorwatch
@@ -357,3 +360,24 @@ def test_line_break_inside_a_quoted_cell_is_kept(tmp_path, name, newline):
     store = floorwatch.open(":memory:")
     assert ingest_csv(store, "organizations", path).rows == 2
     assert store.scalar("SELECT name FROM organization WHERE id = ?", [f"x{name}y"]) == name
+
+
+@pytest.mark.parametrize("congress", ["14240", "0", "-3"])
+def test_voteview_congress_out_of_range_is_an_input_error(seeds, tmp_path, congress):
+    """A members row of the 14240th Congress raised ValueError ('year 30267 is out of range')
+    while dating its membership (found reading the code while moving memberships to SQL)."""
+    from floorwatch.errors import InputError
+
+    lines = (seeds / "voteview" / "members.csv").read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    row = next(csv.reader([lines[2]]))
+    row[head.index("congress")] = congress
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([head, row])
+    path = tmp_path / "members.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    store = floorwatch.open(":memory:")
+    with pytest.raises(InputError, match="does not exist") as info:
+        floorwatch.ingest_voteview(store, path)
+    assert info.value.line == 2 and info.value.column == "congress"
+    assert store.scalar("SELECT count(*) FROM membership") == 0

@@ -33,8 +33,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from floorwatch.errors import InputError
 from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns, require_file
 from floorwatch.store import Store
@@ -159,36 +157,68 @@ _VOTE_TYPES = {
 }
 
 
-def _not_null(store: Store, table: str, columns: tuple[str, ...], file: Path) -> None:
-    for c in columns:
+def _checks(store: Store, table: str, checks: list[tuple], file: Path) -> None:
+    """Run ``fail_on_first`` for each check in order, after one scan has found that some row
+    fails one of them (a clean file costs one scan, not one per check).
+
+    Each check is ``(where, column, problem)`` or ``(where, column, problem, value_sql)``.
+    """
+    any_bad = " OR ".join(f"({c[0]})" for c in checks)
+    if not store.con.execute(f"SELECT 1 FROM {table} WHERE {any_bad} LIMIT 1").fetchall():
+        return
+    for where, column, problem, *value_sql in checks:
         fail_on_first(
-            store, table, f'"{c}" IS NULL', file=file, column=c, problem="the value is missing"
+            store,
+            table,
+            where,
+            file=file,
+            column=column,
+            problem=problem,
+            value_sql=value_sql[0] if value_sql else None,
         )
+
+
+def _missing(*columns: str) -> list[tuple[str, str, str]]:
+    return [(f'"{c}" IS NULL', c, "the value is missing") for c in columns]
+
+
+#: Congresses whose dates a Python date can hold (the 4105th ends in 9999).
+_MAX_CONGRESS = 4105
+
+
+def _congress_start_sql(n: str) -> str:
+    """SQL for :func:`congress_dates`' first day of Congress ``n`` (an SQL expression)."""
+    return (
+        f"CASE WHEN {n} <= 73 THEN make_date(1787 + 2 * ({n}), 3, 4) "
+        f"ELSE make_date(1787 + 2 * ({n}), 1, 3) END"
+    )
 
 
 def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None:
     check_utf8(path)
     cols = store.read_csv_typed("_vv_m_raw", path, _MEMBER_TYPES, keep=_MEMBER_COLUMNS)
     require_columns(path, cols, _REQUIRED_MEMBERS)
-    _not_null(store, "_vv_m_raw", ("congress", "icpsr", "party_code"), path)
-    fail_on_first(
+    _checks(
         store,
         "_vv_m_raw",
-        "chamber IS NULL OR chamber NOT IN ('House', 'Senate', 'President')",
-        file=path,
-        column="chamber",
-        problem="expected House, Senate or President but got {value!r}",
-    )
-    fail_on_first(
-        store,
-        "_vv_m_raw",
-        "bioname IS NULL OR trim(bioname) = ''",
-        file=path,
-        column="bioname",
-        problem="the member has no name",
+        [
+            *_missing("congress", "icpsr", "party_code"),
+            (
+                "chamber IS NULL OR chamber NOT IN ('House', 'Senate', 'President')",
+                "chamber",
+                "expected House, Senate or President but got {value!r}",
+            ),
+            ("bioname IS NULL OR trim(bioname) = ''", "bioname", "the member has no name"),
+            (
+                f"congress < 1 OR congress > {_MAX_CONGRESS}",
+                "congress",
+                f"Congress {{value}} does not exist; expected 1 to {_MAX_CONGRESS}",
+            ),
+        ],
+        path,
     )
     opt = {
-        c: f'"{c}"' if c in cols else "NULL"
+        c: f'"{c}"' if c in cols else "CAST(NULL AS VARCHAR)"
         for c in ("bioguide_id", "state_abbrev", "district_code", "born", "died")
     }
     where = ""
@@ -228,23 +258,24 @@ def _load_rollcalls(store: Store, path: Path) -> None:
     check_utf8(path)
     cols = store.read_csv_typed("_vv_r_raw", path, _ROLLCALL_TYPES)
     require_columns(path, cols, _REQUIRED_ROLLCALLS)
-    _not_null(store, "_vv_r_raw", ("congress", "rollnumber", "date"), path)
-    fail_on_first(  # DuckDB reads '-2001-01-01' (a year BC), which Python cannot hold
+    _checks(
         store,
         "_vv_r_raw",
-        "date < DATE '0001-01-01'",
-        file=path,
-        column="date",
-        problem="the date {value} is before the year 1; expected YYYY-MM-DD",
-        value_sql="CAST(date AS VARCHAR)",
-    )
-    fail_on_first(
-        store,
-        "_vv_r_raw",
-        "chamber IS NULL OR chamber NOT IN ('House', 'Senate')",
-        file=path,
-        column="chamber",
-        problem="expected House or Senate but got {value!r}",
+        [
+            *_missing("congress", "rollnumber", "date"),
+            (  # DuckDB reads '-2001-01-01' (a year BC), which Python cannot hold
+                "date < DATE '0001-01-01'",
+                "date",
+                "the date {value} is before the year 1; expected YYYY-MM-DD",
+                "CAST(date AS VARCHAR)",
+            ),
+            (
+                "chamber IS NULL OR chamber NOT IN ('House', 'Senate')",
+                "chamber",
+                "expected House or Senate but got {value!r}",
+            ),
+        ],
+        path,
     )
     opt = {
         c: f'"{c}"' if c in cols else "NULL"
@@ -379,63 +410,6 @@ def _load_votes(store: Store, path: Path, have_rollcalls: bool) -> None:
         )
 
 
-def _order_switch_rows(store: Store, have_votes: bool) -> pd.DataFrame:
-    """Rows of people with several party rows in one Congress and chamber, in time order.
-
-    With votes, order by first roll call (and date by first/last dated vote). Without, by
-    continuity: the ICPSR number carried from the previous Congress comes first; failing that,
-    the one carried into the next Congress comes last.
-    """
-    multi = store.query(
-        """SELECT m.person_id, m.congress, m.chamber, m.org_id, m.icpsr, m.party_code
-        FROM _vv_members m
-        JOIN (SELECT person_id, congress, chamber FROM _vv_members
-              GROUP BY ALL HAVING count(*) > 1) g USING (person_id, congress, chamber)"""
-    )
-    if multi.empty:
-        return multi
-    if have_votes:
-        span = store.query(
-            """SELECT v.congress, v.chamber, v.icpsr, min(v.rollnumber) AS first_roll,
-                      max(v.rollnumber) AS last_roll
-            FROM _vv_votes v WHERE v.cast_code <> 0 GROUP BY ALL"""
-        )
-        multi = multi.merge(span, on=["congress", "chamber", "icpsr"], how="left")
-    else:
-        multi["first_roll"] = pd.NA
-        multi["last_roll"] = pd.NA
-    allrows = store.query("SELECT person_id, congress, chamber, icpsr FROM _vv_members")
-    prev = allrows.rename(columns={"icpsr": "prev_icpsr"}).assign(congress=lambda d: d.congress + 1)
-    nxt = allrows.rename(columns={"icpsr": "next_icpsr"}).assign(congress=lambda d: d.congress - 1)
-    multi["from_prev"] = (
-        multi.merge(
-            prev,
-            left_on=["person_id", "congress", "chamber", "icpsr"],
-            right_on=["person_id", "congress", "chamber", "prev_icpsr"],
-            how="left",
-        )["prev_icpsr"]
-        .notna()
-        .to_numpy()
-    )
-    multi["into_next"] = (
-        multi.merge(
-            nxt,
-            left_on=["person_id", "congress", "chamber", "icpsr"],
-            right_on=["person_id", "congress", "chamber", "next_icpsr"],
-            how="left",
-        )["next_icpsr"]
-        .notna()
-        .to_numpy()
-    )
-    multi["k_first"] = multi["first_roll"].astype("Float64").fillna(1e12)
-    multi["k_prev"] = (~multi["from_prev"]).astype(int)
-    multi["k_next"] = multi["into_next"].astype(int)
-    multi = multi.sort_values(
-        ["person_id", "congress", "chamber", "k_first", "k_prev", "k_next", "icpsr"]
-    )
-    return multi.drop(columns=["k_first", "k_prev", "k_next"])
-
-
 def ingest_voteview(
     store: Store,
     members: str | os.PathLike[str],
@@ -488,30 +462,44 @@ def _write(
         "INSERT OR REPLACE INTO organization (id, name, classification, jurisdiction, source) "
         "VALUES ('us-congress', 'United States Congress', 'legislature', 'national', 'voteview')"
     )
-    for org_id, name in CHAMBER_NAMES.items():
-        store.execute(
-            "INSERT OR REPLACE INTO organization (id, name, classification, parent_id, "
-            "jurisdiction, source) VALUES (?, ?, 'chamber', 'us-congress', 'national', 'voteview')",
-            [org_id, name],
-        )
-    parties = store.query("SELECT DISTINCT party_code FROM _vv_members ORDER BY 1")
-    for code in parties["party_code"]:
-        name, abbr = PARTY_NAMES.get(int(code), (f"Voteview party {int(code)}", str(int(code))))
+    store.execute(
+        "INSERT OR REPLACE INTO organization (id, name, classification, parent_id, "
+        "jurisdiction, source) VALUES "
+        + ", ".join(
+            "(?, ?, 'chamber', 'us-congress', 'national', 'voteview')" for _ in CHAMBER_NAMES
+        ),
+        [x for row in CHAMBER_NAMES.items() for x in row],
+    )
+    codes = [
+        int(r[0])
+        for r in store.con.execute(
+            "SELECT DISTINCT party_code FROM _vv_members ORDER BY 1"
+        ).fetchall()
+    ]
+    if codes:
+        parties = [
+            (party_org_id(c), *PARTY_NAMES.get(c, (f"Voteview party {c}", str(c)))) for c in codes
+        ]
         store.execute(
             "INSERT OR REPLACE INTO organization (id, name, classification, abbreviation, "
-            "jurisdiction, source) VALUES (?, ?, 'party', ?, 'national', 'voteview')",
-            [party_org_id(int(code)), name, abbr],
+            "jurisdiction, source) VALUES "
+            + ", ".join("(?, ?, 'party', ?, 'national', 'voteview')" for _ in parties),
+            [x for row in parties for x in row],
         )
     congresses = [
-        int(c) for c in store.query("SELECT DISTINCT congress FROM _vv_members")["congress"]
+        int(r[0])
+        for r in store.con.execute(
+            "SELECT DISTINCT congress FROM _vv_members ORDER BY 1"
+        ).fetchall()
     ]
-    for c in congresses:
-        start, end = congress_dates(c)
+    if congresses:
         store.execute(
-            "INSERT OR REPLACE INTO event (id, name, classification, organization_id, start_date, "
-            "end_date, crucial, source) VALUES (?, ?, 'legislative period', 'us-congress', ?, ?, "
-            "0, 'voteview')",
-            [f"us-congress-{c}", f"{_ordinal(c)} Congress", start, end],
+            f"""INSERT OR REPLACE INTO event (id, name, classification, organization_id,
+                start_date, end_date, crucial, source)
+            SELECT 'us-congress-' || c, n || ' Congress', 'legislative period', 'us-congress',
+                   {_congress_start_sql("c")}, {_congress_start_sql("c + 1")} - 1, 0, 'voteview'
+            FROM (SELECT unnest(?) AS c, unnest(?) AS n)""",
+            [congresses, [_ordinal(c) for c in congresses]],
         )
     # People: one per Bioguide id (or ICPSR number where there is none). The latest row wins.
     store.execute(
@@ -617,113 +605,87 @@ def _write_rollcalls_and_votes(
 def _write_memberships(
     store: Store, src: str, have_votes: bool, have_dates: bool, result: VoteviewResult
 ) -> None:
-    ms = store.query(
-        """SELECT person_id, congress, chamber, org_id, icpsr, party_code, state_abbrev,
-                  district_code FROM _vv_members"""
-    )
-    bounds = {c: congress_dates(int(c)) for c in ms["congress"].unique()}
-    ms["start_date"] = [bounds[c][0] for c in ms["congress"]]
-    ms["end_date"] = [bounds[c][1] for c in ms["congress"]]
-    ms["start_reason"] = None
-    ms["end_reason"] = None
-    if have_votes and have_dates:
-        # Date each member's service by their first and last recorded vote where that is
-        # later (earlier) than the chamber's first (last) roll call of the Congress.
-        spans = store.query(
-            """WITH v AS (
-                SELECT v.congress, v.chamber, v.icpsr, r.date, v.rollnumber
-                FROM _vv_votes v JOIN _vv_rollcalls r USING (congress, chamber, rollnumber)
-                WHERE v.cast_code <> 0),
-            c AS (SELECT congress, chamber, min(date) AS c_first, max(date) AS c_last
-                  FROM _vv_rollcalls GROUP BY ALL)
-            SELECT v.congress, v.chamber, v.icpsr, min(v.date) AS first_date,
-                   max(v.date) AS last_date, any_value(c.c_first) AS c_first,
-                   any_value(c.c_last) AS c_last
-            FROM v JOIN c USING (congress, chamber) GROUP BY ALL"""
-        )
-        ms = ms.merge(spans, on=["congress", "chamber", "icpsr"], how="left")
-        later = ms["first_date"].notna() & (ms["first_date"] > ms["c_first"])
-        earlier = ms["last_date"].notna() & (ms["last_date"] < ms["c_last"])
-        ms.loc[later, "start_date"] = ms.loc[later, "first_date"].map(_as_date)
-        ms.loc[earlier, "end_date"] = ms.loc[earlier, "last_date"].map(_as_date)
-    ordered = _order_switch_rows(store, have_votes)
-    switches = 0
-    if not ordered.empty:
-        for _, grp in ordered.groupby(["person_id", "congress", "chamber"], sort=False):
-            rows = list(grp.itertuples(index=False))
-            for a, b in zip(rows, rows[1:], strict=False):
-                if a.party_code == b.party_code:
-                    continue
-                ia = (
-                    (ms["congress"] == a.congress)
-                    & (ms["chamber"] == a.chamber)
-                    & (ms["icpsr"] == a.icpsr)
-                )
-                ib = (
-                    (ms["congress"] == b.congress)
-                    & (ms["chamber"] == b.chamber)
-                    & (ms["icpsr"] == b.icpsr)
-                )
-                ms.loc[ia, "end_reason"] = "changed party"
-                ms.loc[ib, "start_reason"] = "changed party"
-                switches += 1
-    result.switches = switches
-    ms["id"] = (
-        "vv-"
-        + ms["org_id"].str[3:]
-        + "-"
-        + ms["congress"].astype(str)
-        + "-"
-        + ms["icpsr"].astype(str)
-    )
-    ms["area"] = [
-        (s if ch == "Senate" or d in (None, "", "0") else f"{s}-{d}") if s else None
-        for s, d, ch in zip(ms["state_abbrev"], ms["district_code"], ms["chamber"], strict=True)
-    ]
-    ms["on_behalf_of_id"] = "us-party-" + ms["party_code"].astype(str)
-    ms["legislative_period_id"] = "us-congress-" + ms["congress"].astype(str)
-    ms["end_reason"] = [
-        r if r is not None else ("term ended" if e == bounds[c][1] else None)
-        for r, e, c in zip(ms["end_reason"], ms["end_date"], ms["congress"], strict=True)
-    ]
-    ms["source"] = f"voteview:{src}"
-    frame = ms[
-        [
-            "id",
-            "person_id",
-            "org_id",
-            "on_behalf_of_id",
-            "area",
-            "legislative_period_id",
-            "start_date",
-            "end_date",
-            "start_reason",
-            "end_reason",
-            "source",
-        ]
-    ].copy()
-    frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.date
-    frame["end_date"] = pd.to_datetime(frame["end_date"]).dt.date
-    store.register("_vv_ms", frame)
-    try:
-        store.execute(
-            """DELETE FROM membership WHERE source LIKE 'voteview:%' AND legislative_period_id
-            IN (SELECT DISTINCT legislative_period_id FROM _vv_ms) AND organization_id IN
-            (SELECT DISTINCT org_id FROM _vv_ms)"""
-        )
-        store.execute(
-            """INSERT OR REPLACE INTO membership (id, person_id, organization_id, on_behalf_of_id,
-                role, area, legislative_period_id, start_date, end_date, start_reason,
-                end_reason, source)
-            SELECT id, person_id, org_id, on_behalf_of_id, 'member', area, legislative_period_id,
-                   start_date, end_date, start_reason, end_reason, source FROM _vv_ms"""
-        )
-    finally:
-        store.unregister("_vv_ms")
+    """One membership per members row, dated by its Congress, or by the member's first and
+    last recorded vote where those fall inside the chamber's roll calls of the Congress.
 
-
-def _as_date(value: object) -> dt.date:
-    return pd.Timestamp(value).date()
+    A person with several rows in one Congress and chamber (a party switcher: Voteview gives
+    a new ICPSR number) has them put in time order: by first roll call voted; without votes,
+    the ICPSR number carried from the previous Congress comes first, the one carried into the
+    next Congress last. Where consecutive rows' parties differ, the earlier one ends and the
+    later one starts with ``changed party``.
+    """
+    if have_votes:
+        dated = have_dates
+        span = f"""SELECT v.congress, v.chamber, v.icpsr, min(v.rollnumber) AS first_roll,
+                      {"min(r.date)" if dated else "CAST(NULL AS DATE)"} AS first_date,
+                      {"max(r.date)" if dated else "CAST(NULL AS DATE)"} AS last_date
+               FROM _vv_votes v
+               {"JOIN _vv_rollcalls r USING (congress, chamber, rollnumber)" if dated else ""}
+               WHERE v.cast_code <> 0 GROUP BY ALL"""
+    else:
+        span = """SELECT NULL::INTEGER AS congress, NULL AS chamber, NULL::INTEGER AS icpsr,
+                      NULL::INTEGER AS first_roll, NULL::DATE AS first_date,
+                      NULL::DATE AS last_date WHERE false"""
+    bounds = (
+        "SELECT congress, chamber, min(date) AS c_first, max(date) AS c_last "
+        "FROM _vv_rollcalls GROUP BY ALL"
+        if have_votes and have_dates
+        else "SELECT NULL::INTEGER AS congress, NULL AS chamber, NULL::DATE AS c_first, "
+        "NULL::DATE AS c_last WHERE false"
+    )
+    c_start, c_end = _congress_start_sql("m.congress"), _congress_start_sql("m.congress + 1")
+    store.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _vv_ms AS
+        WITH span AS ({span}), bounds AS ({bounds}),
+        m AS (
+            SELECT m.*, {c_start} AS c_start, {c_end} - 1 AS c_end,
+                   s.first_roll, s.first_date, s.last_date, b.c_first, b.c_last,
+                   EXISTS (SELECT 1 FROM _vv_members p WHERE p.person_id = m.person_id
+                           AND p.chamber = m.chamber AND p.congress = m.congress - 1
+                           AND p.icpsr = m.icpsr) AS from_prev,
+                   EXISTS (SELECT 1 FROM _vv_members n WHERE n.person_id = m.person_id
+                           AND n.chamber = m.chamber AND n.congress = m.congress + 1
+                           AND n.icpsr = m.icpsr) AS into_next
+            FROM _vv_members m
+            LEFT JOIN span s USING (congress, chamber, icpsr)
+            LEFT JOIN bounds b USING (congress, chamber)),
+        o AS (
+            SELECT *,
+                   CASE WHEN first_date > c_first THEN first_date ELSE c_start END AS start_date,
+                   CASE WHEN last_date < c_last THEN last_date ELSE c_end END AS end_date,
+                   lag(party_code) OVER w AS prev_party, lead(party_code) OVER w AS next_party
+            FROM m
+            WINDOW w AS (PARTITION BY person_id, congress, chamber
+                         ORDER BY coalesce(first_roll, 1e12), NOT from_prev, into_next, icpsr))
+        SELECT 'vv-' || substr(org_id, 4) || '-' || congress || '-' || icpsr AS id,
+               person_id, org_id, 'us-party-' || party_code AS on_behalf_of_id,
+               CASE WHEN coalesce(state_abbrev, '') = '' THEN NULL
+                    WHEN chamber = 'Senate' OR coalesce(district_code, '') IN ('', '0')
+                        THEN state_abbrev
+                    ELSE state_abbrev || '-' || district_code END AS area,
+               'us-congress-' || congress AS legislative_period_id, start_date, end_date,
+               CASE WHEN prev_party <> party_code THEN 'changed party' END AS start_reason,
+               CASE WHEN next_party <> party_code THEN 'changed party'
+                    WHEN end_date = c_end THEN 'term ended' END AS end_reason,
+               'voteview:' || ? AS source
+        FROM o""",
+        [src],
+    )
+    result.switches = int(
+        store.scalar("SELECT count(*) FROM _vv_ms WHERE start_reason = 'changed party'")
+    )
+    store.execute(
+        """DELETE FROM membership WHERE source LIKE 'voteview:%' AND legislative_period_id
+        IN (SELECT DISTINCT legislative_period_id FROM _vv_ms) AND organization_id IN
+        (SELECT DISTINCT org_id FROM _vv_ms)"""
+    )
+    store.execute(
+        """INSERT OR REPLACE INTO membership (id, person_id, organization_id, on_behalf_of_id,
+            role, area, legislative_period_id, start_date, end_date, start_reason,
+            end_reason, source)
+        SELECT id, person_id, org_id, on_behalf_of_id, 'member', area, legislative_period_id,
+               start_date, end_date, start_reason, end_reason, source FROM _vv_ms"""
+    )
 
 
 def _ordinal(n: int) -> str:
