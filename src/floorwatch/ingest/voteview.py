@@ -640,14 +640,13 @@ def _write_memberships(
         m AS (
             SELECT m.*, {c_start} AS c_start, {c_end} - 1 AS c_end,
                    s.first_roll, s.first_date, s.last_date, b.c_first, b.c_last,
-                   EXISTS (SELECT 1 FROM _vv_members p WHERE p.person_id = m.person_id
-                           AND p.chamber = m.chamber AND p.congress = m.congress - 1
-                           AND p.icpsr = m.icpsr) AS from_prev,
-                   EXISTS (SELECT 1 FROM _vv_members n WHERE n.person_id = m.person_id
-                           AND n.chamber = m.chamber AND n.congress = m.congress + 1
-                           AND n.icpsr = m.icpsr) AS into_next
+                   p.icpsr IS NOT NULL AS from_prev, n.icpsr IS NOT NULL AS into_next
             FROM _vv_members m
             LEFT JOIN span s USING (congress, chamber, icpsr)
+            LEFT JOIN (SELECT person_id, chamber, congress + 1 AS congress, icpsr
+                       FROM _vv_members) p USING (person_id, chamber, congress, icpsr)
+            LEFT JOIN (SELECT person_id, chamber, congress - 1 AS congress, icpsr
+                       FROM _vv_members) n USING (person_id, chamber, congress, icpsr)
             LEFT JOIN bounds b USING (congress, chamber)),
         o AS (
             SELECT *,
