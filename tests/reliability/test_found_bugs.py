@@ -381,3 +381,22 @@ def test_voteview_congress_out_of_range_is_an_input_error(seeds, tmp_path, congr
         floorwatch.ingest_voteview(store, path)
     assert info.value.line == 2 and info.value.column == "congress"
     assert store.scalar("SELECT count(*) FROM membership") == 0
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_voteview_votes_error_names_the_real_line(seeds, tmp_path, newline):
+    """A decimal ICPSR number on line 4 of a votes file was reported on 'line
+    36028797018960004': the votes are read without a line column, and a temporary table's
+    rowids inside a transaction are not row numbers (found while merging the conversions)."""
+    from floorwatch.errors import InputError
+
+    lines = (seeds / "voteview" / "votes.csv").read_bytes().split(b"\n")
+    cells = lines[3].split(b",")
+    cells[3] += b".5"
+    lines[3] = b",".join(cells)
+    paths = _voteview_seed(seeds, tmp_path, votes=newline.join(lines))
+    store = floorwatch.open(":memory:")
+    with pytest.raises(InputError, match="whole number") as info:
+        floorwatch.ingest_voteview(store, *paths)
+    assert (info.value.line, info.value.column) == (4, "icpsr")
+    assert store.scalar("SELECT count(*) FROM vote") == 0

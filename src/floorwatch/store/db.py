@@ -284,20 +284,48 @@ class Store:
             ).fetchall()
         except duckdb.Error as exc:
             raise _csv_error(path, exc, len(header), whole=set(ints)) from None
-        if ints:
-            self._whole_numbers(name, path, ints, line=line)
-        if dates:
-            self._dates(name, path, dates, line=line)
+        from floorwatch.errors import InputError
+
+        try:
+            if ints:
+                self._whole_numbers(name, path, ints, line=line)
+            if dates:
+                self._dates(name, path, dates, line=line)
+        except InputError as exc:
+            if line:
+                raise
+            # Without a _line column the bad row's line is not known (a temporary table's
+            # rowids inside a transaction are not row numbers): read again with line numbers,
+            # which raises the same error naming the line.
+            self.con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
+            self.read_csv_typed(name, path, types, line=True, nullstr=nullstr, keep=keep)
+            raise exc from None
+        if ints or dates:
+            self._convert(name, ints, dates)
         return header
+
+    def _convert(self, name: str, ints: dict[str, str], dates: list[str]) -> None:
+        """Convert checked DOUBLE columns to their whole-number types and checked text
+        columns to DATE, in one statement."""
+
+        def q(col: str) -> str:
+            return '"' + col.replace('"', '""') + '"'
+
+        casts = [f"CAST({q(c)} AS {t}) AS {q(c)}" for c, t in ints.items()]
+        casts += [f"CAST(trim({q(c)}) AS DATE) AS {q(c)}" for c in dates]
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * REPLACE ({', '.join(casts)}) "
+            f"FROM {name}"
+        ).fetchall()
 
     def _dates(
         self, name: str, path: str | os.PathLike[str], dates: list[str], *, line: bool
     ) -> None:
-        """Check that the text columns ``dates`` of ``name`` hold dates written YYYY-MM-DD,
-        then convert them to DATE; else raise InputError for the first bad row."""
+        """Check that the text columns ``dates`` of ``name`` hold dates written YYYY-MM-DD;
+        else raise InputError for the first bad row (its line only with ``line``)."""
         from floorwatch.errors import InputError
 
-        where = "_line" if line else "(rowid + 2)"
+        where = "_line" if line else "rowid"
         checks = []
         for col in dates:
             q = '"' + col.replace('"', '""') + '"'
@@ -312,22 +340,21 @@ class Store:
         if bad:
             ln, col, value = bad[0]
             raise InputError(
-                f"expected a date YYYY-MM-DD but got {value!r}", file=path, line=int(ln), column=col
+                f"expected a date YYYY-MM-DD but got {value!r}",
+                file=path,
+                line=int(ln) if line else None,
+                column=col,
             )
-        for col in dates:
-            q = '"' + col.replace('"', '""') + '"'
-            self.con.execute(
-                f"ALTER TABLE {name} ALTER {q} SET DATA TYPE DATE USING CAST(trim({q}) AS DATE)"
-            ).fetchall()
 
     def _whole_numbers(
         self, name: str, path: str | os.PathLike[str], ints: dict[str, str], *, line: bool
     ) -> None:
         """Check that the DOUBLE columns ``ints`` of ``name`` hold whole numbers in the range
-        of their type, then convert them to it; else raise InputError for the first bad row."""
+        of their type; else raise InputError for the first bad row (its line only with
+        ``line``)."""
         from floorwatch.errors import InputError
 
-        where = "_line" if line else "(rowid + 2)"
+        where = "_line" if line else "rowid"
         checks = []
         for col, typ in ints.items():
             lo, hi = _INT_RANGES[typ]
@@ -343,11 +370,11 @@ class Store:
         if bad:
             ln, col, value = bad[0]
             raise InputError(
-                f"expected a whole number but got {value!r}", file=path, line=int(ln), column=col
+                f"expected a whole number but got {value!r}",
+                file=path,
+                line=int(ln) if line else None,
+                column=col,
             )
-        for col, typ in ints.items():
-            q = '"' + col.replace('"', '""') + '"'
-            self.con.execute(f"ALTER TABLE {name} ALTER {q} SET DATA TYPE {typ}").fetchall()
 
     def _read_csv_lf(
         self,
