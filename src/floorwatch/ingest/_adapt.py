@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from floorwatch.errors import InputError
-from floorwatch.ingest._checks import check_overlaps, upsert
+from floorwatch.ingest._checks import check_overlaps, stage, upsert
 from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns, require_file
 from floorwatch.store import Store
 
@@ -105,7 +105,7 @@ def load_csv(
     require_columns(path, cols, required)
     frame = pd.DataFrame(body, columns=cols, dtype=object)
     frame.insert(0, "_line", body_lines)
-    store.register(name, frame)
+    stage(store, name, frame)
     for col in dates:
         q = f'"{col}"'
         fail_on_first(
@@ -150,7 +150,7 @@ def check_and_write(
     ms = frames["membership"].copy()
     if "_line" not in ms:
         ms["_line"] = range(1, len(ms) + 1)
-    store.register("_ad_ms", ms)
+    stage(store, "_ad_ms", ms)
     try:
         check_overlaps(
             store,

@@ -13,11 +13,15 @@ are set-oriented SQL over that staging table and the store, and fail on the firs
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
+import weakref
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from floorwatch.errors import InputError
 from floorwatch.store import Store
@@ -27,6 +31,7 @@ __all__ = [
     "check_overlaps",
     "normalize_reason",
     "slug",
+    "stage",
     "table_types",
     "upsert",
 ]
@@ -78,10 +83,100 @@ def slug(text: str) -> str:
     return out or "x"
 
 
+def stage(store: Store, name: str, frame: pd.DataFrame) -> None:
+    """Make ``frame`` visible to SQL as ``name``: as an Arrow table where it converts (DuckDB
+    scans Arrow several times faster than pandas' object and string columns; the values and
+    their SQL types are the same), else the frame itself (e.g. a column mixing types)."""
+    table: pd.DataFrame | pa.Table = frame
+    if all(isinstance(c, str) for c in frame.columns):
+        try:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            table = frame
+    store.register(name, table)
+
+
+#: Per open store, column types per table (a store's schema is fixed once it is open).
+_TYPES: weakref.WeakKeyDictionary[Store, dict[str, dict[str, str]]] = weakref.WeakKeyDictionary()
+
+
 def table_types(store: Store, table: str) -> dict[str, str]:
     """Column name -> SQL type of a store table."""
-    rows = store.con.execute(f"DESCRIBE {table}").fetchall()
-    return {r[0]: r[1] for r in rows}
+    known = _TYPES.setdefault(store, {})
+    if table not in known:
+        rows = store.con.execute(f"DESCRIBE {table}").fetchall()
+        known[table] = {r[0]: r[1] for r in rows}
+    return dict(known[table])
+
+
+#: Python types that stand for themselves in a column of each SQL type (what DuckDB returns).
+_PLAIN: dict[str, type | tuple[type, ...]] = {
+    "VARCHAR": str,
+    "DATE": dt.date,
+    "INTEGER": int,
+    "BIGINT": int,
+    "SMALLINT": int,
+    "TINYINT": int,
+    "DOUBLE": float,
+    "BOOLEAN": bool,
+}
+
+
+def _plain(value: object, sql_type: str) -> bool:
+    """Whether ``value`` is written as is into a column of ``sql_type`` (no cast)."""
+    want = _PLAIN.get(sql_type.upper())
+    if value is None:
+        return True
+    if want is None or not isinstance(value, want):
+        return False
+    if want is int and isinstance(value, bool):
+        return False
+    if want is dt.date and isinstance(value, dt.datetime):
+        return False
+    return not (isinstance(value, float) and math.isnan(value))
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)  # 0.0 vs -0.0
+    return type(a) is type(b) and a == b
+
+
+def _stored_already(
+    store: Store,
+    table: str,
+    frame: pd.DataFrame,
+    key: Sequence[str],
+    upd: list[str],
+    types: dict[str, str],
+) -> bool:
+    """Whether upserting ``frame`` into ``table`` would change nothing: each row's key is stored
+    once, with the same values in the columns ``upd``, and every value is a plain Python value
+    of its column's type (so no cast is involved). An upsert costs several times this check,
+    and re-ingesting a file mostly writes what is stored."""
+    cols = [*key, *upd]
+    if not key or any(k not in frame.columns for k in key) or len(frame) > 10_000:
+        return False
+    rows = {}
+    for row in frame[cols].itertuples(index=False, name=None):
+        values = tuple(v.item() if isinstance(v, np.generic) else v for v in row)
+        if not all(_plain(v, types[c]) for v, c in zip(values, cols, strict=True)):
+            return False
+        k = values[: len(key)]
+        if k in rows or None in k:
+            return False
+        rows[k] = values
+    q = ", ".join(f'"{c}"' for c in cols)
+    stored = store.con.execute(
+        f'SELECT {q} FROM {table} WHERE "{key[0]}" IN (SELECT unnest(?))',
+        [sorted({k[0] for k in rows})],
+    ).fetchall()
+    have = {r[: len(key)]: r for r in stored}
+    for k, values in rows.items():
+        got = have.get(k)
+        if got is None or not all(_same(a, b) for a, b in zip(values, got, strict=True)):
+            return False
+    return True
 
 
 def upsert(
@@ -103,11 +198,13 @@ def upsert(
         return 0
     types = table_types(store, table)
     cols = [c for c in frame.columns if c in types]
+    upd = [c for c in (update if update is not None else cols) if c in cols and c not in key]
+    if _stored_already(store, table, frame, key, upd, types):
+        return len(frame)
     name = f"_up_{table}"
-    store.register(name, frame[cols])
+    stage(store, name, frame[cols])
     try:
         select = ", ".join(f'CAST("{c}" AS {types[c]}) AS "{c}"' for c in cols)
-        upd = [c for c in (update if update is not None else cols) if c in cols and c not in key]
         sql = f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM {name}"
         if upd:
             sets = ", ".join(f'"{c}" = excluded."{c}"' for c in upd)
