@@ -339,8 +339,11 @@ class CsvTemplates:
 class Claims:
     name = "claims"
 
+    #: The tables an ingest writes (whatever the input).
+    always_writes = ("claim", "claim_subject", "claim_resolution")
+
     def writes(self, attempt) -> tuple[str, ...]:
-        return ("claim", "claim_subject", "claim_resolution")
+        return self.always_writes
 
     def __init__(self, seeds: Path) -> None:
         from floorwatch.claims import template_path
@@ -386,9 +389,12 @@ class Claims:
 class Popolo:
     name = "popolo"
 
+    #: The tables an ingest writes (whatever the input).
+    always_writes = ("organization", "person", "identifier", "other_name", "event",
+                     "membership", "vote_event", "attendance", "vote", "vote_count")  # fmt: skip
+
     def writes(self, attempt) -> tuple[str, ...]:
-        return ("organization", "person", "identifier", "other_name", "event", "membership",
-                "vote_event", "attendance", "vote", "vote_count")  # fmt: skip
+        return self.always_writes
 
     def __init__(self, seeds: Path) -> None:
         d = seeds / "popolo"
@@ -414,33 +420,66 @@ class Popolo:
         def text(v) -> str:
             return str(v).strip()
 
+        def lookup(sql: str, ids: list[str]) -> dict:
+            """``sql`` (``IN ?``: in the ids) gives (id, value) rows: one query per table."""
+            sql = sql.replace("IN ?", "IN (SELECT unnest(?::VARCHAR[]))")
+            return dict(store.con.execute(sql, [sorted(set(ids))]).fetchall())
+
         persons = doc.get("persons") or []
         assert result.persons == len(persons)
-        for p in persons:
-            name = store.scalar("SELECT name FROM person WHERE id = ?", [text(p["id"])])
-            assert name == text(p["name"]), (p["id"], name)
-        for o in doc.get("organizations") or []:
-            name = store.scalar("SELECT name FROM organization WHERE id = ?", [text(o["id"])])
-            assert name == text(o["name"]), (o["id"], name)
-        for e in doc.get("events") or []:
-            eid = text(e["id"])
-            assert store.scalar("SELECT count(*) FROM event WHERE id = ?", [eid]) == 1
+        ids = [text(p["id"]) for p in persons]
+        got = lookup("SELECT id, name FROM person WHERE id IN ?", ids)
+        for pid, p in zip(ids, persons, strict=True):
+            assert got.get(pid) == text(p["name"]), (p["id"], got.get(pid))
+        orgs = doc.get("organizations") or []
+        ids = [text(o["id"]) for o in orgs]
+        got = lookup("SELECT id, name FROM organization WHERE id IN ?", ids)
+        for oid, o in zip(ids, orgs, strict=True):
+            assert got.get(oid) == text(o["name"]), (o["id"], got.get(oid))
+        events = doc.get("events") or []
+        ids = [text(e["id"]) for e in events]
+        stored = lookup(
+            "SELECT id, count(*) FROM event WHERE id IN ? GROUP BY id",
+            ids,
+        )
+        present = lookup(
+            "SELECT event_id, count(*) FROM attendance WHERE event_id IN ? GROUP BY event_id",
+            ids,
+        )
+        for eid, e in zip(ids, events, strict=True):
+            assert stored.get(eid, 0) == 1
             if e.get("attendees") is not None:
-                n = store.scalar("SELECT count(*) FROM attendance WHERE event_id = ?", [eid])
+                n = present.get(eid, 0)
                 assert n == len(e["attendees"]), (eid, n)
         assert result.memberships == len(doc.get("memberships") or [])
-        for m in doc.get("memberships") or []:
-            if m.get("id") is not None and text(m["id"]):
-                got = store.scalar("SELECT person_id FROM membership WHERE id = ?", [text(m["id"])])
-                assert got == text(m["person_id"])
-        for v in doc.get("vote_events") or []:
-            vid = text(v["id"])
-            assert store.scalar("SELECT count(*) FROM vote_event WHERE id = ?", [vid]) == 1
+        ms = [m for m in doc.get("memberships") or [] if m.get("id") is not None and text(m["id"])]
+        ids = [text(m["id"]) for m in ms]
+        got = lookup("SELECT id, person_id FROM membership WHERE id IN ?", ids)
+        for mid, m in zip(ids, ms, strict=True):
+            assert got.get(mid) == text(m["person_id"])
+        ves = doc.get("vote_events") or []
+        ids = [text(v["id"]) for v in ves]
+        stored = lookup(
+            "SELECT id, count(*) FROM vote_event WHERE id IN ? GROUP BY id",
+            ids,
+        )
+        votes = lookup(
+            "SELECT vote_event_id, count(*) FROM vote WHERE vote_event_id IN ? "
+            "GROUP BY vote_event_id",
+            ids,
+        )
+        counts = lookup(
+            "SELECT vote_event_id, count(*) FROM vote_count "
+            "WHERE vote_event_id IN ? GROUP BY vote_event_id",
+            ids,
+        )
+        for vid, v in zip(ids, ves, strict=True):
+            assert stored.get(vid, 0) == 1
             if v.get("votes") is not None:
-                n = store.scalar("SELECT count(*) FROM vote WHERE vote_event_id = ?", [vid])
+                n = votes.get(vid, 0)
                 assert n == len(v["votes"]), (vid, n)
             if v.get("counts") is not None:
-                n = store.scalar("SELECT count(*) FROM vote_count WHERE vote_event_id = ?", [vid])
+                n = counts.get(vid, 0)
                 assert n == len(v["counts"]), (vid, n)
 
 
@@ -448,8 +487,11 @@ class Popolo:
 class UkParlparse:
     name = "uk-parlparse"
 
+    #: The tables an ingest writes (whatever the input).
+    always_writes = ("organization", "person", "identifier", "other_name", "event", "membership")
+
     def writes(self, attempt) -> tuple[str, ...]:
-        return ("organization", "person", "identifier", "other_name", "event", "membership")
+        return self.always_writes
 
     file = "uk_commons_memberships_1997_2015.csv"
 
@@ -470,11 +512,17 @@ class UkParlparse:
     def check(self, store, paths, attempt, result) -> None:
         rows = dicts_of(one_file(attempt))
         assert result.memberships == len(rows)
-        for r in rows:
-            mid = "uk-parlparse-member-" + r["member_id"].rsplit("/", 1)[-1]
-            got = store.records("SELECT * FROM membership WHERE id = ?", [mid])
-            assert len(got) == 1, mid
-            m = got[0]
+        mids = ["uk-parlparse-member-" + r["member_id"].rsplit("/", 1)[-1] for r in rows]
+        stored = {
+            m["id"]: m
+            for m in store.records(
+                "SELECT * FROM membership WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted(set(mids))],
+            )
+        }
+        for mid, r in zip(mids, rows, strict=True):
+            assert mid in stored, mid
+            m = stored[mid]
             assert m["person_id"] == "uk-parlparse-" + r["person_id"].rsplit("/", 1)[-1]
             assert m["on_behalf_of_id"] == "uk-party-" + slug(r["party"])
             assert m["start_date"] == iso_date(r["fromdate"]), (m["start_date"], r["fromdate"])
@@ -484,8 +532,11 @@ class UkParlparse:
 class Singapore:
     name = "singapore"
 
+    #: The tables an ingest writes (whatever the input).
+    always_writes = ("organization", "person", "event", "membership", "attendance")
+
     def writes(self, attempt) -> tuple[str, ...]:
-        return ("organization", "person", "event", "membership", "attendance")
+        return self.always_writes
 
     names = ("fact_attendance.csv", "sittings.csv", "party.csv")
 
@@ -519,11 +570,16 @@ class Singapore:
             key = (f"sg-sitting-{r['Sitting_CID']}", f"sg-{slug(name)}")
             present = r["Attendance"] == "True"
             status[key] = "present" if present or status.get(key) == "present" else "absent"
+        stored = {
+            (e, p): s
+            for e, p, s in store.con.execute(
+                "SELECT event_id, person_id, status FROM attendance "
+                "WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted({e for e, _ in status})],
+            ).fetchall()
+        }
         for (event, person), want in status.items():
-            got = store.scalar(
-                "SELECT status FROM attendance WHERE event_id = ? AND person_id = ?",
-                [event, person],
-            )
+            got = stored.get((event, person))
             assert got == want, (event, person, got, want)
         assert result.attendance == len(status)
 
@@ -531,8 +587,11 @@ class Singapore:
 class Malaysia:
     name = "malaysia"
 
+    #: The tables an ingest writes (whatever the input).
+    always_writes = ("organization", "person", "event", "membership", "attendance")
+
     def writes(self, attempt) -> tuple[str, ...]:
-        return ("organization", "person", "event", "membership", "attendance")
+        return self.always_writes
 
     names = ("attendance_long.csv", "15mps.csv")
 
@@ -569,12 +628,19 @@ class Malaysia:
             if seat in seat_mp:
                 day = dt.date.fromisoformat(r["date"].strip()).isoformat()
                 want.setdefault((day, seat_mp[seat]), set()).add(status[r["status"].strip()])
+        by_event: dict[str, list[dict]] = {}
+        for r in store.records(
+            "SELECT event_id, person_id, status FROM attendance "
+            "WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted({f"my-dr-sitting-{day}" for day, _ in want})],
+        ):
+            by_event.setdefault(r["event_id"], []).append(r)
         for (day, person), statuses in want.items():
-            got = store.records(
-                "SELECT person_id, status FROM attendance WHERE event_id = ? AND "
-                "(person_id = ? OR person_id LIKE 'my-pred-%')",
-                [f"my-dr-sitting-{day}", person],
-            )
+            got = [
+                g
+                for g in by_event.get(f"my-dr-sitting-{day}", [])
+                if g["person_id"] == person or g["person_id"].startswith("my-pred-")
+            ]
             assert got, (day, person)  # the MP's row, or a by-election predecessor's
             mine = [g["status"] for g in got if g["person_id"] == person]
             assert not mine or mine[0] in statuses, (day, person, mine, statuses)
