@@ -321,7 +321,7 @@ def _read_rows(path: Path, kind: Kind) -> tuple[list[str], list[tuple[int, list[
     try:
         for row in reader:
             line, start = start, reader.line_num + 1
-            if not row or all(not c.strip() for c in row):
+            if not "".join(row).strip():  # no row, or only blank cells
                 continue
             if header is None:
                 header = [c.strip() for c in row]
