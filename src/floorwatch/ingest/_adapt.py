@@ -180,11 +180,26 @@ def check_and_write(
 
 def observed_spells(att: pd.DataFrame, group: list[str], last_day: dt.date) -> pd.DataFrame:
     """First and last listed sitting per group; the end is open if listed at the last one."""
-    spans = att.groupby(group, as_index=False).agg(
-        start_date=("date", "min"), end_date=("date", "max")
+    # A loop over the rows: pandas' groupby costs ~20 ms on the few hundred rows of a file.
+    # Like groupby: groups sorted by key, a group with a missing key dropped.
+    first: dict[tuple, dt.date] = {}
+    last: dict[tuple, dt.date] = {}
+    for *key, day in zip(*(att[g].tolist() for g in group), att["date"].tolist(), strict=True):
+        k = tuple(key)
+        if any(pd.isna(v) for v in k):
+            continue
+        if k in first:
+            first[k], last[k] = min(first[k], day), max(last[k], day)
+        else:
+            first[k] = last[k] = day
+    order = sorted(first)
+    spans = pd.DataFrame(
+        {g: pd.Series([k[i] for k in order], dtype=att[g].dtype) for i, g in enumerate(group)}
     )
-    spans["end_date"] = spans["end_date"].astype(object)
-    spans.loc[spans["end_date"] == last_day, "end_date"] = None
+    spans["start_date"] = pd.Series([first[k] for k in order], dtype=object)
+    spans["end_date"] = pd.Series(
+        [None if last[k] == last_day else last[k] for k in order], dtype=object
+    )
     return spans
 
 

@@ -158,7 +158,7 @@ def _stored_already(
     if not key or any(k not in frame.columns for k in key) or len(frame) > 10_000:
         return False
     rows = {}
-    for row in frame[cols].itertuples(index=False, name=None):
+    for row in zip(*(frame[c].tolist() for c in cols), strict=True):
         values = tuple(v.item() if isinstance(v, np.generic) else v for v in row)
         if not all(_plain(v, types[c]) for v, c in zip(values, cols, strict=True)):
             return False
