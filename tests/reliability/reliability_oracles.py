@@ -365,12 +365,23 @@ class Claims:
     def check(self, store, paths, attempt, result) -> None:
         head, rows = rows_of(one_file(attempt), crlf_as_lf=True)
         assert len(result) == len(rows)
+        ids = [sorted({str(c) for c in result})]
+        stored = {
+            c["id"]: c
+            for c in store.records("SELECT * FROM claim WHERE id IN (SELECT unnest(?))", ids)
+        }
+        n_subjects = dict(
+            store.con.execute(
+                "SELECT claim_id, count(*) FROM claim_subject "
+                "WHERE claim_id IN (SELECT unnest(?)) GROUP BY claim_id",
+                ids,
+            ).fetchall()
+        )
         for cid, row in zip(result, rows, strict=True):
             cells = {h: c.strip() or None for h, c in zip(head, row, strict=True)}
             assert cells.get("made_on") and cells.get("predicts"), cells
-            got = store.records("SELECT * FROM claim WHERE id = ?", [cid])
-            assert len(got) == 1, cid
-            claim = got[0]
+            assert cid in stored, cid
+            claim = stored[cid]
             if cells.get("id"):
                 assert cid == cells["id"]
             for col in ("outlet", "speaker", "link", "quote", "note"):
@@ -379,7 +390,7 @@ class Claims:
             made = iso_date(cells["made_on"])
             assert claim["made_on"] == made, (claim["made_on"], cells["made_on"])
             assert claim["predicts"] == " ".join(cells["predicts"].lower().split())
-            subjects = store.scalar("SELECT count(*) FROM claim_subject WHERE claim_id = ?", [cid])
+            subjects = n_subjects.get(cid, 0)
             about = {a.strip() for a in (cells.get("about") or "").split(";") if a.strip()}
             assert subjects <= len(about)
             assert subjects >= 1 or claim["count_min"] is not None
