@@ -30,6 +30,7 @@ from floorwatch.ingest._adapt import (
     check_and_write,
     count_frames,
     dataset_files,
+    group_rows,
     load_csv,
     observed_spells,
     ordinal,
@@ -158,10 +159,10 @@ def ingest_singapore(store: Store, folder: str | os.PathLike[str]) -> AdapterRes
     for label in labels:
         name, cls = SINGAPORE_PARTIES.get(label, (label, "party"))
         org_rows.append((f"sg-{slug(label)}", name, cls, None, label))
-    persons = att.groupby("person_id", as_index=False).agg(name=("name", "first"))
+    persons = group_rows(att, "person_id", name=("name", "first"))
     persons = persons.rename(columns={"person_id": "id"})
     persons["source"] = src
-    parls = att.groupby("parl", as_index=False).agg(start=("date", "min"), end=("date", "max"))
+    parls = group_rows(att, "parl", start=("date", "min"), end=("date", "max"))
     periods = pd.DataFrame(
         {
             "id": "sg-parliament-" + parls["parl"].astype(str),
