@@ -44,7 +44,7 @@ def rows_of(
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     if not header:
         return [], [r for r in rows if r]
-    rows = [r for r in rows if r and any(c.strip() for c in r)]  # blank lines are skipped
+    rows = [r for r in rows if "".join(r).strip()]  # blank lines (or cells) are skipped
     head = [h.strip() for h in rows[0]]
     body = rows[1:]
     # DuckDB's strict reader accepts extra *empty* trailing fields (no value is lost): trim.
