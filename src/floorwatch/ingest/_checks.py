@@ -86,12 +86,13 @@ def slug(text: str) -> str:
 def stage(store: Store, name: str, frame: pd.DataFrame) -> None:
     """Make ``frame`` visible to SQL as ``name``: as an Arrow table where it converts (DuckDB
     scans Arrow several times faster than pandas' object and string columns; the values and
-    their SQL types are the same), else the frame itself (e.g. a column mixing types)."""
+    their SQL types are the same), else the frame itself (a column mixing types, a header
+    naming two columns alike)."""
     table: pd.DataFrame | pa.Table = frame
     if all(isinstance(c, str) for c in frame.columns):
         try:
             table = pa.Table.from_pandas(frame, preserve_index=False)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        except (ValueError, pa.ArrowException):  # e.g. two columns of one name
             table = frame
     store.register(name, table)
 
