@@ -470,12 +470,7 @@ def _write(
         ),
         [x for row in CHAMBER_NAMES.items() for x in row],
     )
-    codes = [
-        int(r[0])
-        for r in store.con.execute(
-            "SELECT DISTINCT party_code FROM _vv_members ORDER BY 1"
-        ).fetchall()
-    ]
+    codes = _distinct(store, "party_code")
     if codes:
         parties = [
             (party_org_id(c), *PARTY_NAMES.get(c, (f"Voteview party {c}", str(c)))) for c in codes
@@ -486,12 +481,7 @@ def _write(
             + ", ".join("(?, ?, 'party', ?, 'national', 'voteview')" for _ in parties),
             [x for row in parties for x in row],
         )
-    congresses = [
-        int(r[0])
-        for r in store.con.execute(
-            "SELECT DISTINCT congress FROM _vv_members ORDER BY 1"
-        ).fetchall()
-    ]
+    congresses = _distinct(store, "congress")
     if congresses:
         store.execute(
             f"""INSERT OR REPLACE INTO event (id, name, classification, organization_id,
@@ -685,6 +675,12 @@ def _write_memberships(
         SELECT id, person_id, org_id, on_behalf_of_id, 'member', area, legislative_period_id,
                start_date, end_date, start_reason, end_reason, source FROM _vv_ms"""
     )
+
+
+def _distinct(store: Store, column: str) -> list[int]:
+    """The distinct whole numbers in a column of the members being loaded, in order."""
+    sql = f"SELECT DISTINCT {column} FROM _vv_members ORDER BY 1"
+    return [int(r[0]) for r in store.con.execute(sql).fetchall()]
 
 
 def _ordinal(n: int) -> str:
