@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from floorwatch.errors import InputError
+from floorwatch.ingest._common import partial_date
 
 __all__ = [
     "COLUMNS",
@@ -155,11 +155,6 @@ class Claim:
         return self.count_min is not None
 
 
-#: ASCII YYYY and YYYY-MM (the partial dates Popolo allows).
-_YEAR = re.compile(r"[0-9]{4}")
-_YEAR_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
-
-
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -183,18 +178,9 @@ def _date(value: Any, column: str, where: dict[str, Any], *, end: bool = False) 
     if text is None:
         return None
     try:
-        if len(text) == 4:
-            if not _YEAR.fullmatch(text):  # int() would take "+001" or Arabic-Indic digits
-                raise ValueError(text)
-            y = int(text)
-            return dt.date(y, 12, 31) if end else dt.date(y, 1, 1)
-        if len(text) == 7:
-            if not _YEAR_MONTH.fullmatch(text):
-                raise ValueError(text)
-            y, m = int(text[:4]), int(text[5:7])
-            if end:
-                return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
-            return dt.date(y, m, 1)
+        partial = partial_date(text, end=end)
+        if partial is not None:
+            return partial
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(

@@ -16,6 +16,7 @@ __all__ = [
     "check_utf8",
     "fail_on_first",
     "parse_date",
+    "partial_date",
     "require_columns",
     "require_file",
 ]
@@ -24,6 +25,25 @@ __all__ = [
 #: ASCII YYYY and YYYY-MM (the partial dates Popolo allows).
 _YEAR = re.compile(r"[0-9]{4}")
 _YEAR_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+
+
+def partial_date(text: str, *, end: bool = False) -> dt.date | None:
+    """Popolo's partial dates: ``YYYY`` or ``YYYY-MM`` (ASCII digits) as the first day of the
+    period, or with ``end=True`` its last day; None for text of any other length. Raises
+    ValueError for text of those lengths that is not such a date."""
+    if len(text) == 4:
+        if not _YEAR.fullmatch(text):  # int() would take "+001" or Arabic-Indic digits
+            raise ValueError(text)
+        y = int(text)
+        return dt.date(y, 12, 31) if end else dt.date(y, 1, 1)
+    if len(text) == 7:
+        if not _YEAR_MONTH.fullmatch(text):
+            raise ValueError(text)
+        y, m = int(text[:4]), int(text[5:7])
+        if end:
+            return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+        return dt.date(y, m, 1)
+    return None
 
 
 def require_file(path: str | os.PathLike[str]) -> Path:
@@ -104,19 +124,9 @@ def parse_date(
     if not text:
         return None
     try:
-        if len(text) == 4:
-            if not _YEAR.fullmatch(text):  # int() would take "+001" or Arabic-Indic digits
-                raise ValueError(text)
-            y = int(text)
-            return dt.date(y, 12, 31) if end else dt.date(y, 1, 1)
-        if len(text) == 7:
-            if not _YEAR_MONTH.fullmatch(text):
-                raise ValueError(text)
-            y, m = int(text[:4]), int(text[5:7])
-            if end:
-                nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-                return nxt - dt.timedelta(days=1)
-            return dt.date(y, m, 1)
+        partial = partial_date(text, end=end)
+        if partial is not None:
+            return partial
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         raise InputError(

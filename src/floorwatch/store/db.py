@@ -274,7 +274,7 @@ class Store:
         wanted = "*"
         if keep is not None:
             present = [c for c in keep if c in columns]
-            wanted = ", ".join('"' + c.replace('"', '""') + '"' for c in present) or "*"
+            wanted = ", ".join(_ident(c) for c in present) or "*"
         try:
             self.con.execute(
                 f"CREATE TEMP TABLE {name} AS SELECT {line_col}{wanted} FROM read_csv(?, "
@@ -307,12 +307,8 @@ class Store:
     def _convert(self, name: str, ints: dict[str, str], dates: list[str]) -> None:
         """Convert checked DOUBLE columns to their whole-number types and checked text
         columns to DATE, in one statement."""
-
-        def q(col: str) -> str:
-            return '"' + col.replace('"', '""') + '"'
-
-        casts = [f"CAST({q(c)} AS {t}) AS {q(c)}" for c, t in ints.items()]
-        casts += [f"CAST(trim({q(c)}) AS DATE) AS {q(c)}" for c in dates]
+        casts = [f"CAST({_ident(c)} AS {t}) AS {_ident(c)}" for c, t in ints.items()]
+        casts += [f"CAST(trim({_ident(c)}) AS DATE) AS {_ident(c)}" for c in dates]
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * REPLACE ({', '.join(casts)}) "
             f"FROM {name}"
@@ -321,56 +317,54 @@ class Store:
     def _dates(
         self, name: str, path: str | os.PathLike[str], dates: list[str], *, line: bool
     ) -> None:
-        """Check that the text columns ``dates`` of ``name`` hold dates written YYYY-MM-DD;
-        else raise InputError for the first bad row (its line only with ``line``)."""
-        from floorwatch.errors import InputError
-
-        where = "_line" if line else "rowid"
-        checks = []
-        for col in dates:
-            q = '"' + col.replace('"', '""') + '"'
-            checks.append(
-                f"SELECT {where} AS l, ? AS c, {q} AS v FROM {name} WHERE {q} IS NOT NULL AND "
-                f"(trim({q}) NOT SIMILAR TO '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' "
-                f"OR TRY_CAST(trim({q}) AS DATE) IS NULL)"
-            )
-        bad = self.con.execute(
-            "SELECT l, c, v FROM (" + " UNION ALL ".join(checks) + ") ORDER BY l LIMIT 1", dates
-        ).fetchall()
-        if bad:
-            ln, col, value = bad[0]
-            raise InputError(
-                f"expected a date YYYY-MM-DD but got {value!r}",
-                file=path,
-                line=int(ln) if line else None,
-                column=col,
-            )
+        """Check that the text columns ``dates`` of ``name`` hold dates written YYYY-MM-DD."""
+        bad = {
+            c: f"trim({_ident(c)}) NOT SIMILAR TO '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' "
+            f"OR TRY_CAST(trim({_ident(c)}) AS DATE) IS NULL"
+            for c in dates
+        }
+        self._first_bad(name, path, bad, "expected a date YYYY-MM-DD", line=line)
 
     def _whole_numbers(
         self, name: str, path: str | os.PathLike[str], ints: dict[str, str], *, line: bool
     ) -> None:
         """Check that the DOUBLE columns ``ints`` of ``name`` hold whole numbers in the range
-        of their type; else raise InputError for the first bad row (its line only with
-        ``line``)."""
+        of their type."""
+        bad = {}
+        for col, typ in ints.items():
+            lo, hi = _INT_RANGES[typ]
+            q = _ident(col)
+            bad[col] = f"isnan({q}) OR isinf({q}) OR {q} <> trunc({q}) OR {q} < {lo} OR {q} > {hi}"
+        self._first_bad(name, path, bad, "expected a whole number", line=line)
+
+    def _first_bad(
+        self,
+        name: str,
+        path: str | os.PathLike[str],
+        bad: dict[str, str],
+        expected: str,
+        *,
+        line: bool,
+    ) -> None:
+        """Raise InputError for the first row of ``name`` (in file order) where a column's
+        non-null value meets its condition in ``bad`` (column -> SQL); the error names the
+        line only with ``line`` (else rowids order the rows but are not line numbers)."""
         from floorwatch.errors import InputError
 
         where = "_line" if line else "rowid"
-        checks = []
-        for col, typ in ints.items():
-            lo, hi = _INT_RANGES[typ]
-            q = '"' + col.replace('"', '""') + '"'
-            checks.append(
-                f"SELECT {where} AS l, ? AS c, {q} AS v FROM {name} WHERE {q} IS NOT NULL AND "
-                f"(isnan({q}) OR isinf({q}) OR {q} <> trunc({q}) OR {q} < {lo} OR {q} > {hi})"
-            )
-        bad = self.con.execute(
+        checks = [
+            f"SELECT {where} AS l, ? AS c, {_ident(c)} AS v FROM {name} "
+            f"WHERE {_ident(c)} IS NOT NULL AND ({cond})"
+            for c, cond in bad.items()
+        ]
+        first = self.con.execute(
             "SELECT l, c, v FROM (" + " UNION ALL ".join(checks) + ") ORDER BY l LIMIT 1",
-            list(ints),
+            list(bad),
         ).fetchall()
-        if bad:
-            ln, col, value = bad[0]
+        if first:
+            ln, col, value = first[0]
             raise InputError(
-                f"expected a whole number but got {value!r}",
+                f"{expected} but got {value!r}",
                 file=path,
                 line=int(ln) if line else None,
                 column=col,
@@ -437,6 +431,11 @@ class Store:
 
     def __repr__(self) -> str:
         return f"<floorwatch.Store {self.path} schema={self.schema_version}>"
+
+
+def _ident(column: str) -> str:
+    """``column`` quoted as an SQL identifier."""
+    return '"' + column.replace('"', '""') + '"'
 
 
 #: Whole-number SQL types and their ranges (checked on CSV reads; DuckDB would round).
