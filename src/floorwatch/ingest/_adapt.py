@@ -15,6 +15,7 @@ from floorwatch.errors import InputError
 from floorwatch.ingest._checks import check_overlaps, stage, upsert
 from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns, require_file
 from floorwatch.store import Store
+from floorwatch.store.files import read_bytes
 
 __all__ = [
     "AdapterResult",
@@ -44,11 +45,17 @@ class AdapterResult:
     predecessor_rows: int = 0
 
 
+def _plain_or_gz(path: Path) -> Path:
+    gz = path.with_name(path.name + ".gz")
+    return gz if not path.exists() and gz.exists() else path
+
+
 def dataset_files(path: str | os.PathLike[str], *names: str) -> list[Path]:
     folder = Path(path)
     if not folder.is_dir():
         raise InputError("expected the dataset's folder", file=folder)
-    files = [folder / n for n in names]
+    # Each file may also be gzip-compressed beside its plain name (``sittings.csv.gz``).
+    files = [_plain_or_gz(folder / n) for n in names]
     for f in files:
         require_file(f)
         check_utf8(f)
@@ -74,7 +81,7 @@ def load_csv(
     """Read a CSV as text (any line endings; a BOM is dropped) with each row's file line in
     ``_line``, register it as ``name``, and check the required and date columns."""
     # Not read_text(): its universal newlines would turn a quoted cell's CRLF or CR into LF.
-    text = path.read_bytes().decode("utf-8-sig")
+    text = read_bytes(path).decode("utf-8-sig")  # gzip is decompressed
     reader = _csv.reader(io.StringIO(text, newline=""), strict=True)  # CR, LF, CRLF only
     rows, lines, start = [], [], 1
     try:

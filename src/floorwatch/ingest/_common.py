@@ -11,6 +11,7 @@ from pathlib import Path
 from floorwatch.errors import EncodingError, InputError
 from floorwatch.store import Store
 from floorwatch.store.db import remember_sha256
+from floorwatch.store.files import read_bytes
 
 __all__ = [
     "check_utf8",
@@ -59,8 +60,9 @@ def require_file(path: str | os.PathLike[str]) -> Path:
 
 def check_utf8(path: str | os.PathLike[str]) -> None:
     """Raise :class:`EncodingError` naming the line and byte if ``path`` is not UTF-8."""
-    data = Path(path).read_bytes()
-    remember_sha256(path, data)  # the ingest log wants it: hash while the bytes are here
+    raw = Path(path).read_bytes()
+    remember_sha256(path, raw)  # the ingest log wants it: hash while the bytes are here
+    data = read_bytes(path, raw)  # gzip is decompressed
     try:
         data.decode("utf-8")  # ~2 ms per MB
     except UnicodeDecodeError as exc:

@@ -11,6 +11,7 @@ from typing import Any
 
 from floorwatch.errors import InputError, ReferenceError_
 from floorwatch.ingest._common import check_utf8, parse_date, require_file
+from floorwatch.store.files import read_bytes
 
 __all__ = [
     "Doc",
@@ -96,7 +97,7 @@ def locate(text: str, where: tuple[str | int, ...]) -> int | None:
 def read_doc(path: Path) -> Doc:
     require_file(path)
     check_utf8(path)
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_bytes(path).decode("utf-8-sig")  # gzip is decompressed
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -36,6 +36,7 @@ from floorwatch.errors import InputError, ReferenceError_
 from floorwatch.ingest._checks import check_overlaps, upsert
 from floorwatch.ingest._common import check_utf8, parse_date, require_file
 from floorwatch.store import Store
+from floorwatch.store.files import read_bytes
 from floorwatch.store.schema import (
     ATTENDANCE_STATUSES,
     END_REASONS,
@@ -311,7 +312,7 @@ def _kind(name: str) -> Kind:
 
 def _read_rows(path: Path, kind: Kind) -> tuple[list[str], list[tuple[int, list[str]]]]:
     # Not read_text(): its universal newlines would turn a quoted cell's CRLF or CR into LF.
-    text = path.read_bytes().decode("utf-8-sig")
+    text = read_bytes(path).decode("utf-8-sig")  # gzip is decompressed
     if not text.strip():
         raise InputError("the file is empty (expected a header line and rows)", file=path, line=1)
     reader = _csv.reader(io.StringIO(text, newline=""), strict=True)  # CR, LF, CRLF only

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from floorwatch.errors import StoreError
+from floorwatch.store.files import csv_compression, open_text, read_bytes
 from floorwatch.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "Store", "open_store"]
@@ -279,8 +280,9 @@ class Store:
             self.con.execute(
                 f"CREATE TEMP TABLE {name} AS SELECT {line_col}{wanted} FROM read_csv(?, "
                 "header = true, columns = ?, delim = ',', quote = '\"', escape = '\"', "
-                "auto_detect = false, strict_mode = true, null_padding = false, nullstr = ?)",
-                [str(path), columns, list(nullstr)],
+                "auto_detect = false, strict_mode = true, null_padding = false, nullstr = ?, "
+                "compression = ?)",
+                [str(path), columns, list(nullstr), csv_compression(path)],
             ).fetchall()
         except duckdb.Error as exc:
             raise _csv_error(path, exc, len(header), whole=set(ints)) from None
@@ -387,7 +389,7 @@ class Store:
 
         from floorwatch.errors import InputError
 
-        data = Path(path).read_bytes().replace(b"\r\n", b"\n")
+        data = read_bytes(path).replace(b"\r\n", b"\n")
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / (Path(path).stem + ".fw-lf.csv")
             copy.write_bytes(data)
@@ -449,6 +451,8 @@ _INT_RANGES = {
 
 def _has_cr(path: str | os.PathLike[str]) -> bool:
     """Whether the file holds a carriage return (CRLF or CR line endings)."""
+    if csv_compression(path) == "gzip":
+        return b"\r" in read_bytes(path)
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             if b"\r" in chunk:
@@ -462,7 +466,9 @@ def csv_header(path: str | os.PathLike[str]) -> list[str]:
 
     from floorwatch.errors import InputError
 
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    if csv_compression(path) == "gzip":
+        read_bytes(path)  # a damaged gzip file: one clear error before any reading
+    with open_text(path) as fh:
         try:
             header = next(csv.reader(fh), None)
         except csv.Error as exc:  # e.g. a header field longer than csv's field size limit
