@@ -11,6 +11,7 @@ import typer
 
 import floorwatch
 from floorwatch.cli import app, main
+from realdata import vv_senate
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -20,9 +21,8 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def senate_db(tmp_path, shared_data):
+def senate_db(tmp_path, real_data):
     path = tmp_path / "cli.duckdb"
-    d = shared_data / "voteview-senate"
     for c in (107, 111):
         assert (
             main(
@@ -31,9 +31,9 @@ def senate_db(tmp_path, shared_data):
                     str(path),
                     "ingest",
                     "voteview",
-                    str(d / f"S{c}_members.csv"),
-                    str(d / f"S{c}_rollcalls.csv"),
-                    str(d / f"S{c}_votes.csv"),
+                    str(vv_senate(c)[0]),
+                    str(vv_senate(c)[1]),
+                    str(vv_senate(c)[2]),
                 ]
             )
             == 0

@@ -38,8 +38,8 @@ def assert_same_rows(a, b, tables=KEYS) -> None:
         assert left.equals(right), table
 
 
-def test_popolo_round_trip_pakistan(tmp_path, shared_data):
-    src = shared_data / "everypolitician-pakistan" / "ep-popolo-v1.0.json"
+def test_popolo_round_trip_pakistan(tmp_path, real_data):
+    src = real_data / "everypolitician-pakistan" / "ep-popolo-v1.0.json.gz"
     a = floorwatch.open(tmp_path / "a.duckdb")
     ingest_popolo(a, src)
     out = tmp_path / "pk.json"

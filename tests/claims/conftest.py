@@ -16,15 +16,15 @@ import pytest
 
 import floorwatch
 from floorwatch.ingest.adapters import ingest_uk_parlparse
+from realdata import vv_senate
 
-UK_CSV = "uk-parlparse/uk_commons_memberships_1997_2015.csv"
+UK_CSV = "uk-parlparse/uk_commons_memberships_1997_2015.csv.gz"
 
 
 def first_vote_date(shared: Path, congress: int, icpsr: int) -> dt.date:
     """The date of the first roll call in which Voteview member ``icpsr`` cast a vote (raw CSVs)."""
-    d = shared / "voteview-senate"
-    votes = pd.read_csv(d / f"S{congress}_votes.csv", usecols=["rollnumber", "icpsr", "cast_code"])
-    calls = pd.read_csv(d / f"S{congress}_rollcalls.csv", usecols=["rollnumber", "date"])
+    votes = pd.read_csv(vv_senate(congress)[2], usecols=["rollnumber", "icpsr", "cast_code"])
+    calls = pd.read_csv(vv_senate(congress)[1], usecols=["rollnumber", "date"])
     mine = votes[(votes["icpsr"] == icpsr) & (votes["cast_code"] != 0)]
     dates = calls[calls["rollnumber"].isin(mine["rollnumber"])]["date"]
     return dt.date.fromisoformat(min(dates))
@@ -37,14 +37,11 @@ def _copy(src: Path, tmp_path: Path) -> floorwatch.Store:
 
 
 @pytest.fixture(scope="session")
-def _senate_db(tmp_path_factory, shared_data) -> Path:
+def _senate_db(tmp_path_factory, real_data) -> Path:
     path = tmp_path_factory.mktemp("claims-senate") / "senate.duckdb"
     store = floorwatch.open(path)
-    d = shared_data / "voteview-senate"
     for c in (107, 111):
-        floorwatch.ingest_voteview(
-            store, d / f"S{c}_members.csv", d / f"S{c}_rollcalls.csv", d / f"S{c}_votes.csv"
-        )
+        floorwatch.ingest_voteview(store, *vv_senate(c))
     store.close()
     return path
 
@@ -58,10 +55,10 @@ def senate(tmp_path, _senate_db):
 
 
 @pytest.fixture(scope="session")
-def _uk_db(tmp_path_factory, shared_data) -> Path:
+def _uk_db(tmp_path_factory, real_data) -> Path:
     path = tmp_path_factory.mktemp("claims-uk") / "uk.duckdb"
     store = floorwatch.open(path)
-    ingest_uk_parlparse(store, shared_data / UK_CSV)
+    ingest_uk_parlparse(store, real_data / UK_CSV)
     store.close()
     return path
 
@@ -76,20 +73,20 @@ def uk(tmp_path, _uk_db):
 
 
 @pytest.fixture(scope="session")
-def uk_rows(shared_data) -> pd.DataFrame:
-    return pd.read_csv(shared_data / UK_CSV, dtype=str, keep_default_na=False)
+def uk_rows(real_data) -> pd.DataFrame:
+    return pd.read_csv(real_data / UK_CSV, dtype=str, keep_default_na=False)
 
 
 @pytest.fixture(scope="session")
-def specter_first_d_vote(shared_data) -> dt.date:
+def specter_first_d_vote(real_data) -> dt.date:
     # Specter's Democratic ICPSR number in the 111th Senate is 94910 (Republican: 14910).
-    members = pd.read_csv(shared_data / "voteview-senate" / "S111_members.csv")
+    members = pd.read_csv(vv_senate(111)[0])
     row = members[(members["bioguide_id"] == "S000709") & (members["party_code"] == 100)]
-    return first_vote_date(shared_data, 111, int(row["icpsr"].iloc[0]))
+    return first_vote_date(real_data, 111, int(row["icpsr"].iloc[0]))
 
 
 @pytest.fixture(scope="session")
-def jeffords_first_ind_vote(shared_data) -> dt.date:
-    members = pd.read_csv(shared_data / "voteview-senate" / "S107_members.csv")
+def jeffords_first_ind_vote(real_data) -> dt.date:
+    members = pd.read_csv(vv_senate(107)[0])
     row = members[(members["bioguide_id"] == "J000072") & (members["party_code"] == 328)]
-    return first_vote_date(shared_data, 107, int(row["icpsr"].iloc[0]))
+    return first_vote_date(real_data, 107, int(row["icpsr"].iloc[0]))

@@ -9,6 +9,7 @@ import pytest
 
 import floorwatch
 from floorwatch import claims
+from realdata import vv_senate
 
 D, R, IND = "us-party-100", "us-party-200", "us-party-328"
 SPECTER, JEFFORDS, CHAFEE, SNOWE = (
@@ -85,11 +86,11 @@ def test_wrong_party_in_joins_claim_is_false(senate):
 
 
 def test_s107_republican_other_than_jeffords_leaving_in_2001_is_false_when_window_ends(
-    senate, shared_data
+    senate, real_data
 ):
     # Lincoln Chafee (R-RI) was named as the next to go in 2001; he stayed a Republican in the
     # 107th Senate. Check that in the raw Voteview file: one row, party 200.
-    raw = pd.read_csv(shared_data / "voteview-senate" / "S107_members.csv")
+    raw = pd.read_csv(vv_senate(107)[0])
     assert set(raw[raw["bioguide_id"] == "C001040"]["party_code"]) == {200}
     cid = claims.add_claim(
         senate,
@@ -189,9 +190,9 @@ def test_several_people_true_only_if_all(senate):
     assert out.loc[both, "status"] == "false"
 
 
-def test_count_claims_on_s107(senate, jeffords_first_ind_vote, shared_data):
+def test_count_claims_on_s107(senate, jeffords_first_ind_vote, real_data):
     # Independently: S107 Republicans (party 200) with a second, non-Republican row = leavers.
-    raw = pd.read_csv(shared_data / "voteview-senate" / "S107_members.csv")
+    raw = pd.read_csv(vv_senate(107)[0])
     raw = raw[raw["chamber"] == "Senate"]
     parties = raw.groupby("bioguide_id")["party_code"].apply(set)
     leavers = [b for b, ps in parties.items() if 200 in ps and len(ps) > 1]
@@ -316,10 +317,9 @@ def test_override_before_any_resolution_and_errors(senate):
         claims.resolve_claims(senate, as_of="30/04/2009")
 
 
-def test_re_resolution_is_idempotent_and_follows_new_data(tmp_path, shared_data):
+def test_re_resolution_is_idempotent_and_follows_new_data(tmp_path, real_data):
     store = floorwatch.open(tmp_path / "grow.duckdb")
-    d = shared_data / "voteview-senate"
-    floorwatch.ingest_voteview(store, d / "S111_members.csv", d / "S111_rollcalls.csv")
+    floorwatch.ingest_voteview(store, vv_senate(111)[0], vv_senate(111)[1])
     # Members and roll calls only: the switch cannot be dated, so no vote gives it away yet.
     cid = claims.add_claim(
         store, made_on="2009-04-27", about=SPECTER, predicts="joins", organization=D
@@ -333,17 +333,15 @@ def test_re_resolution_is_idempotent_and_follows_new_data(tmp_path, shared_data)
     assert len(table2) == 1
     assert first.iloc[0]["status"] == "pending"
     # New data: the votes date the switch; resolving again finds it.
-    floorwatch.ingest_voteview(
-        store, d / "S111_members.csv", d / "S111_rollcalls.csv", d / "S111_votes.csv"
-    )
+    floorwatch.ingest_voteview(store, *vv_senate(111))
     third = claims.resolve_claims(store, as_of=dt.date(2009, 6, 1)).set_index("claim_id")
     assert third.loc[cid, "status"] == "true"
     assert store.scalar("SELECT count(*) FROM claim_resolution") == 1
     store.close()
 
 
-def test_default_as_of_is_the_record_end(senate, shared_data):
-    calls = pd.read_csv(shared_data / "voteview-senate" / "S111_rollcalls.csv")
+def test_default_as_of_is_the_record_end(senate, real_data):
+    calls = pd.read_csv(vv_senate(111)[1])
     last_vote = dt.date.fromisoformat(calls["date"].max())
     end = claims.record_end(senate)
     # The record runs to the end of the 111th Congress (2011-01-02 by statute) or the last vote.

@@ -1,4 +1,4 @@
-"""Fixtures for the ideal-point tests: real roll calls from ../shared/data, and synthetic ones."""
+"""Fixtures for the ideal-point tests: real roll calls (``tests/data/real``) and synthetic ones."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ import pandas as pd
 import pytest
 from scipy.special import ndtr
 
-DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+from realdata import REAL, vv_senate
 
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
-    if not DATA_DIR.is_dir():
-        pytest.fail(f"the shared datasets are missing: expected them at {DATA_DIR}")
-    return DATA_DIR
+    """The small real datasets (``tests/data/real``): pscl's s109 and the Voteview Senates."""
+    return REAL
 
 
 @pytest.fixture(scope="session")
@@ -27,12 +26,12 @@ def s109(data_dir: Path) -> dict[str, object]:
     Codes (pscl): 1 yea, 6 nay, 7 and 9 missing, 0 not in the legislature.
     """
     pscl = data_dir / "pscl"
-    votes = pd.read_csv(pscl / "s109_votes_matrix.csv", index_col=0)
+    votes = pd.read_csv(pscl / "s109_votes_matrix.csv.gz", index_col=0)
     codes = votes.to_numpy()
     Y = np.where(codes == 1, 1.0, np.where(codes == 6, 0.0, np.nan))
-    legis = pd.read_csv(pscl / "s109_legis_data.csv").set_index("legislator").loc[votes.index]
-    id1 = pd.read_csv(pscl / "s109_ideal_id1_xbar.csv", index_col=0).loc[votes.index]
-    id2 = pd.read_csv(pscl / "s109_ideal_id2_xbar.csv", index_col=0).loc[votes.index]
+    legis = pd.read_csv(pscl / "s109_legis_data.csv.gz").set_index("legislator").loc[votes.index]
+    id1 = pd.read_csv(pscl / "s109_ideal_id1_xbar.csv.gz", index_col=0).loc[votes.index]
+    id2 = pd.read_csv(pscl / "s109_ideal_id2_xbar.csv.gz", index_col=0).loc[votes.index]
     return {
         "Y": Y,
         "names": list(votes.index),
@@ -46,10 +45,9 @@ def _voteview(data_dir: Path, congress: int, merge: dict[int, int] | None = None
     """A Voteview Senate: members x roll calls (cast codes 1-3 yea, 4-6 nay, rest missing),
     without the President. ``merge`` maps an icpsr onto another (a party switcher's two codes).
     """
-    folder = data_dir / "voteview-senate"
-    members = pd.read_csv(folder / f"S{congress}_members.csv")
+    members = pd.read_csv(vv_senate(congress)[0])
     members = members[members["chamber"] != "President"]
-    votes = pd.read_csv(folder / f"S{congress}_votes.csv")
+    votes = pd.read_csv(vv_senate(congress)[2])
     votes = votes[votes["icpsr"].isin(members["icpsr"])].copy()
     votes["icpsr"] = votes["icpsr"].replace(merge or {})
     cast = votes["cast_code"]

@@ -11,20 +11,21 @@ import pytest
 from floorwatch.cli import main
 from floorwatch.errors import NotFoundError
 from floorwatch.idealpoints.legislature import ideal_points, ideal_windows
+from realdata import vv_senate
 
 
-def _nominate(shared_data, congress):
-    m = pd.read_csv(shared_data / "voteview-senate" / f"S{congress}_members.csv")
+def _nominate(real_data, congress):
+    m = pd.read_csv(vv_senate(congress)[0])
     m = m[m.chamber == "Senate"].dropna(subset=["bioguide_id"])
     # A switcher has two rows; take the one with more votes (his main Voteview estimate).
     m = m.sort_values("nominate_number_of_votes").drop_duplicates("bioguide_id", keep="last")
     return m.assign(person_id="bioguide-" + m.bioguide_id).set_index("person_id")
 
 
-def test_store_fit_matches_nominate(s107_store, s111_store, shared_data):
+def test_store_fit_matches_nominate(s107_store, s111_store, real_data):
     for store, congress in ((s107_store, 107), (s111_store, 111)):
         ours = ideal_points(store).set_index("person_id")
-        both = ours.join(_nominate(shared_data, congress)[["nominate_dim1"]], how="inner")
+        both = ours.join(_nominate(real_data, congress)[["nominate_dim1"]], how="inner")
         both = both.dropna(subset=["dim1", "nominate_dim1"])
         assert len(both) >= 95
         assert np.corrcoef(both.dim1, both.nominate_dim1)[0, 1] >= 0.95

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pandas as pd
@@ -15,8 +16,8 @@ from floorwatch.memberships import switches
 
 SG = "singapore-parliament-attendance"
 MY = "malaysia-dewan-rakyat-attendance"
-UK = ("uk-parlparse", "uk_commons_memberships_1997_2015.csv")
-UK_CHANGES = ("uk-parlparse", "uk_commons_party_changes_derived.csv")
+UK = ("uk-parlparse", "uk_commons_memberships_1997_2015.csv.gz")
+UK_CHANGES = ("uk-parlparse", "uk_commons_party_changes_derived.csv.gz")
 
 
 def _read(path, **kw) -> pd.DataFrame:
@@ -25,10 +26,10 @@ def _read(path, **kw) -> pd.DataFrame:
 
 # -- UK parlparse ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def uk(tmp_path_factory, shared_data):
+def uk(tmp_path_factory, real_data):
     store = floorwatch.open(tmp_path_factory.mktemp("uk") / "uk.duckdb")
-    result = ingest_uk_parlparse(store, shared_data.joinpath(*UK))
-    yield store, result, _read(shared_data.joinpath(*UK))
+    result = ingest_uk_parlparse(store, real_data.joinpath(*UK))
+    yield store, result, _read(real_data.joinpath(*UK))
     store.close()
 
 
@@ -55,9 +56,9 @@ def test_uk_counts(uk):
     )
 
 
-def test_uk_switches_are_the_38_dated_changes(uk, shared_data):
+def test_uk_switches_are_the_38_dated_changes(uk, real_data):
     store, _, _ = uk
-    changes = _read(shared_data.joinpath(*UK_CHANGES))
+    changes = _read(real_data.joinpath(*UK_CHANGES))
     dated = changes[changes["towhy_before"] == "changed_party"]
     assert len(dated) == 38
     sw = switches(store)
@@ -88,7 +89,7 @@ def test_uk_switches_are_the_38_dated_changes(uk, shared_data):
     )
 
 
-def test_uk_names_reasons_and_idempotence(uk, shared_data, tmp_path):
+def test_uk_names_reasons_and_idempotence(uk, real_data, tmp_path):
     store, _, raw = uk
     davies = store.records(
         "SELECT p.name, o.name AS other FROM person p JOIN identifier i ON i.person_id = p.id "
@@ -104,15 +105,15 @@ def test_uk_names_reasons_and_idempotence(uk, shared_data, tmp_path):
     assert reasons["changed party"] == (raw["towhy"] == "changed_party").sum()
     assert reasons["died"] == (raw["towhy"] == "died").sum()
     fresh = floorwatch.open(tmp_path / "again.duckdb")
-    ingest_uk_parlparse(fresh, shared_data.joinpath(*UK))
+    ingest_uk_parlparse(fresh, real_data.joinpath(*UK))
     counts = fresh.counts()
-    ingest_uk_parlparse(fresh, shared_data.joinpath(*UK))
+    ingest_uk_parlparse(fresh, real_data.joinpath(*UK))
     assert fresh.counts() == counts
     fresh.close()
 
 
-def test_uk_bad_file(tmp_path, shared_data):
-    raw = shared_data.joinpath(*UK).read_text(encoding="utf-8").splitlines()
+def test_uk_bad_file(tmp_path, real_data):
+    raw = gzip.decompress(real_data.joinpath(*UK).read_bytes()).decode("utf-8").splitlines()
     header = raw[0].split(",")
     # Swap fromdate and todate on the third data row: an end before its start.
     cells = raw[3].split(",")
@@ -130,15 +131,15 @@ def test_uk_bad_file(tmp_path, shared_data):
 
 # -- Singapore -------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def sg(tmp_path_factory, shared_data):
+def sg(tmp_path_factory, real_data):
     store = floorwatch.open(tmp_path_factory.mktemp("sg") / "sg.duckdb")
-    result = ingest_singapore(store, shared_data / SG)
-    fact = _read(shared_data / SG / "fact_attendance.csv")
+    result = ingest_singapore(store, real_data / SG)
+    fact = _read(real_data / SG / "fact_attendance.csv.gz")
     yield store, result, fact
     store.close()
 
 
-def test_singapore_counts(sg, shared_data):
+def test_singapore_counts(sg, real_data):
     store, result, fact = sg
     named = fact[fact["MP_Name"].str.strip() != ""].copy()
     named["mp"] = named["MP_Name"].str.strip()
@@ -146,13 +147,13 @@ def test_singapore_counts(sg, shared_data):
     pairs = named.drop_duplicates(["Sitting_CID", "mp"])
     assert result.duplicate_rows == len(named) - len(pairs)
     assert store.counts()["person"] == named["mp"].nunique() == 194
-    sittings = _read(shared_data / SG / "sittings.csv")
+    sittings = _read(real_data / SG / "sittings.csv.gz")
     n_sit = store.scalar("SELECT count(*) FROM event WHERE classification = 'plenary sitting'")
     assert n_sit == len(sittings) == 341
     assert store.counts()["attendance"] == len(pairs)
     absent = store.scalar("SELECT count(*) FROM attendance WHERE status = 'absent'")
     assert absent == (pairs["Attendance"] == "False").sum()
-    party = _read(shared_data / SG / "party.csv", encoding="utf-8-sig")
+    party = _read(real_data / SG / "party.csv.gz", encoding="utf-8-sig")
     party["mp"] = party["MP_Name"].str.strip()
     got = dict(
         store.query(
@@ -185,11 +186,11 @@ def test_singapore_sampled_member_matches_raw(sg):
 
 # -- Malaysia --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def my(tmp_path_factory, shared_data):
+def my(tmp_path_factory, real_data):
     store = floorwatch.open(tmp_path_factory.mktemp("my") / "my.duckdb")
-    result = ingest_malaysia(store, shared_data / MY)
-    att = _read(shared_data / MY / "attendance_long.csv")
-    mps = _read(shared_data / MY / "15mps.csv", header=None)
+    result = ingest_malaysia(store, real_data / MY)
+    att = _read(real_data / MY / "attendance_long.csv.gz")
+    mps = _read(real_data / MY / "15mps.csv.gz", header=None)
     yield store, result, att, mps
     store.close()
 
@@ -247,13 +248,13 @@ def test_malaysia_sampled_member_and_by_election_predecessor(my):
     assert [(r["n"], r["party"]) for r in rows] == [(len(che_alias), None), (len(salahuddin), None)]
 
 
-def test_cli_adapters(tmp_path, shared_data, capsys):
+def test_cli_adapters(tmp_path, real_data, capsys):
     db = tmp_path / "cli.duckdb"
-    assert main(["--db", str(db), "ingest", "singapore", str(shared_data / SG)]) == 0
+    assert main(["--db", str(db), "ingest", "singapore", str(real_data / SG)]) == 0
     assert "12 row(s) with a blank name skipped" in capsys.readouterr().err
-    assert main(["--db", str(db), "ingest", "uk-parlparse", str(shared_data.joinpath(*UK))]) == 0
+    assert main(["--db", str(db), "ingest", "uk-parlparse", str(real_data.joinpath(*UK))]) == 0
     assert main(["--db", str(db), "switches", "--format", "json"]) == 0
     out = capsys.readouterr().out
     assert out.count('"changed party"') == 38
-    assert main(["--db", str(db), "ingest", "malaysia", str(shared_data / SG)]) == 1
+    assert main(["--db", str(db), "ingest", "malaysia", str(real_data / SG)]) == 1
     assert "attendance_long.csv" in capsys.readouterr().err

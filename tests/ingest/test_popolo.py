@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import copy
+import gzip
 import json
 import unicodedata
 from pathlib import Path
@@ -16,13 +17,13 @@ from floorwatch.errors import InputError, ReferenceError_
 from floorwatch.ingest.popolo import ingest_popolo
 from floorwatch.memberships import switches
 
-PAKISTAN = ("everypolitician-pakistan", "ep-popolo-v1.0.json")
+PAKISTAN = ("everypolitician-pakistan", "ep-popolo-v1.0.json.gz")
 
 
 @pytest.fixture(scope="module")
-def pk_json(shared_data) -> tuple[Path, dict]:
-    path = shared_data.joinpath(*PAKISTAN)
-    return path, json.loads(path.read_text(encoding="utf-8"))
+def pk_json(real_data) -> tuple[Path, dict]:
+    path = real_data.joinpath(*PAKISTAN)
+    return path, json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
 
 
 @pytest.fixture(scope="module")

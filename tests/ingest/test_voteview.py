@@ -11,15 +11,11 @@ import pytest
 import floorwatch
 from floorwatch.errors import EncodingError, InputError
 from floorwatch.memberships import party_at, switches
+from realdata import vv_senate
 
 
-def _senate(shared_data, congress):
-    d = shared_data / "voteview-senate"
-    return (
-        d / f"S{congress}_members.csv",
-        d / f"S{congress}_rollcalls.csv",
-        d / f"S{congress}_votes.csv",
-    )
+def _senate(real_data, congress):
+    return (*vv_senate(congress),)
 
 
 def _snapshot(store) -> dict[str, pd.DataFrame]:
@@ -31,8 +27,8 @@ def _snapshot(store) -> dict[str, pd.DataFrame]:
     return out
 
 
-def test_s107_counts_match_the_raw_files(s107_store, shared_data):
-    members, rollcalls, votes = _senate(shared_data, 107)
+def test_s107_counts_match_the_raw_files(s107_store, real_data):
+    members, rollcalls, votes = _senate(real_data, 107)
     raw_m = pd.read_csv(members)
     raw_v = pd.read_csv(votes)
     president = set(raw_m.loc[raw_m.chamber == "President", "icpsr"])
@@ -47,8 +43,8 @@ def test_s107_counts_match_the_raw_files(s107_store, shared_data):
     assert s107_store.scalar("SELECT count(*) FROM identifier WHERE identifier = '99910'") == 0
 
 
-def test_cast_codes_map_to_options_and_reproduce_yea_nay_counts(s107_store, shared_data):
-    _, rollcalls, _ = _senate(shared_data, 107)
+def test_cast_codes_map_to_options_and_reproduce_yea_nay_counts(s107_store, real_data):
+    _, rollcalls, _ = _senate(real_data, 107)
     raw = pd.read_csv(rollcalls)
     ours = s107_store.query(
         "SELECT ve.identifier, sum(CASE WHEN v.position = 1 THEN 1 ELSE 0 END) AS yeas, "
@@ -88,9 +84,9 @@ def test_specter_switch_in_s111(s111_store):
     assert (str(row.date_from), str(row.date_to)) == ("2009-04-29", "2009-04-30")
 
 
-def test_appointed_senator_dated_by_first_vote(s111_store, shared_data):
+def test_appointed_senator_dated_by_first_vote(s111_store, real_data):
     """Members who arrive mid-Congress start on their first recorded vote, not on 3 January."""
-    members, rollcalls, votes = _senate(shared_data, 111)
+    members, rollcalls, votes = _senate(real_data, 111)
     raw_v = pd.read_csv(votes).merge(pd.read_csv(rollcalls)[["rollnumber", "date"]])
     kirk = pd.read_csv(members).query("bioname.str.startswith('KIRK')", engine="python")
     first = raw_v[raw_v.icpsr.isin(kirk.icpsr)].date.min()
@@ -148,8 +144,8 @@ def test_house_107_goode_ordered_by_roll_calls(tmp_store, shared_data):
     assert tmp_store.scalar("SELECT count(*) FROM vote WHERE vote_event_id LIKE 'us-house-%'") == n
 
 
-def test_reingest_is_idempotent(tmp_store, shared_data):
-    files = _senate(shared_data, 107)
+def test_reingest_is_idempotent(tmp_store, real_data):
+    files = _senate(real_data, 107)
     floorwatch.ingest_voteview(tmp_store, *files)
     before = _snapshot(tmp_store)
     floorwatch.ingest_voteview(tmp_store, *files)
@@ -159,8 +155,8 @@ def test_reingest_is_idempotent(tmp_store, shared_data):
         pd.testing.assert_frame_equal(before[table], after[table], obj=table)
 
 
-def test_newer_file_updates(tmp_store, shared_data, tmp_path):
-    members, rollcalls, votes = _senate(shared_data, 107)
+def test_newer_file_updates(tmp_store, real_data, tmp_path):
+    members, rollcalls, votes = _senate(real_data, 107)
     floorwatch.ingest_voteview(tmp_store, members, rollcalls, votes)
     newer = tmp_path / "S107_rollcalls.csv"
     rows = list(csv.DictReader(open(rollcalls, encoding="utf-8")))
@@ -268,9 +264,9 @@ BAD_CASES = [
 
 @pytest.mark.parametrize(("which", "text", "error", "line", "column", "words"), BAD_CASES)
 def test_bad_input_names_file_line_column_and_writes_nothing(
-    tmp_store, shared_data, tmp_path, which, text, error, line, column, words
+    tmp_store, real_data, tmp_path, which, text, error, line, column, words
 ):
-    floorwatch.ingest_voteview(tmp_store, *_senate(shared_data, 107))
+    floorwatch.ingest_voteview(tmp_store, *_senate(real_data, 107))
     before = _snapshot(tmp_store)
     files = dict(zip(("members", "rollcalls", "votes"), _case(tmp_path), strict=True))
     _write(files[which], text)
@@ -312,9 +308,9 @@ def test_unicode_names_survive(tmp_store, tmp_path):
     )
 
 
-def test_s116_float_cast_codes(tmp_store, shared_data, tmp_path):
+def test_s116_float_cast_codes(tmp_store, real_data, tmp_path):
     """S116 writes cast codes as floats ("1.0"); they load as the same codes."""
-    files = _senate(shared_data, 116)
+    files = _senate(real_data, 116)
     for f in files:
         shutil.copy(f, tmp_path / f.name)
     result = floorwatch.ingest_voteview(tmp_store, *(tmp_path / f.name for f in files))

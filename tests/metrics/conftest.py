@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from realdata import vv_senate
+
 _POSITION = {"yes": 1, "no": -1, "abstain": 0, "present": 0, "paired": None}
 
 
@@ -114,7 +116,7 @@ def leg(tmp_store) -> Leg:
 
 
 @pytest.fixture(scope="session")
-def voteview_raw(shared_data: Path):
+def voteview_raw(real_data: Path):
     """Raw Voteview Senate files, read with pandas: {congress: (members, rollcalls, votes)}.
 
     ``votes`` gains ``person_id`` (as the importer names people: ``bioguide-<id>``),
@@ -122,13 +124,12 @@ def voteview_raw(shared_data: Path):
     """
     out = {}
     for c in (107, 111):
-        d = shared_data / "voteview-senate"
-        members = pd.read_csv(d / f"S{c}_members.csv")
+        members = pd.read_csv(vv_senate(c)[0])
         members = members[members["chamber"] == "Senate"].copy()
         members["person_id"] = "bioguide-" + members["bioguide_id"].astype(str)
         members["party_id"] = "us-party-" + members["party_code"].astype(int).astype(str)
-        rollcalls = pd.read_csv(d / f"S{c}_rollcalls.csv")
-        votes = pd.read_csv(d / f"S{c}_votes.csv")
+        rollcalls = pd.read_csv(vv_senate(c)[1])
+        votes = pd.read_csv(vv_senate(c)[2])
         votes = votes[(votes["chamber"] == "Senate") & (votes["cast_code"] != 0)]
         votes = votes.merge(members[["icpsr", "person_id", "party_id"]], on="icpsr")
         votes = votes.merge(rollcalls[["rollnumber", "date"]], on="rollnumber")

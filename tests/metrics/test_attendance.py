@@ -140,12 +140,12 @@ def _direct_sittings(rows: pd.DataFrame, sittings: pd.DataFrame) -> dict[str, in
     }
 
 
-def test_singapore_attendance_matches_direct_count(tmp_store, shared_data):
+def test_singapore_attendance_matches_direct_count(tmp_store, real_data):
     ingest_singapore, _ = _adapters()
-    folder = shared_data / "singapore-parliament-attendance"
+    folder = real_data / "singapore-parliament-attendance"
     ingest_singapore(tmp_store, folder)
-    fact = pd.read_csv(folder / "fact_attendance.csv", dtype=str)
-    sit = pd.read_csv(folder / "sittings.csv", dtype=str)
+    fact = pd.read_csv(folder / "fact_attendance.csv.gz", dtype=str)
+    sit = pd.read_csv(folder / "sittings.csv.gz", dtype=str)
     fact = fact[fact["MP_Name"].fillna("").str.strip() != ""].copy()
     fact["name"] = fact["MP_Name"].str.strip()
     fact = fact.merge(sit[["Sitting_CID", "Parliament_Number"]], on="Sitting_CID")
@@ -178,17 +178,17 @@ def test_singapore_attendance_matches_direct_count(tmp_store, shared_data):
     )
 
 
-def test_malaysia_attendance_matches_direct_count(tmp_store, shared_data):
+def test_malaysia_attendance_matches_direct_count(tmp_store, real_data):
     _, ingest_malaysia = _adapters()
-    folder = shared_data / "malaysia-dewan-rakyat-attendance"
+    folder = real_data / "malaysia-dewan-rakyat-attendance"
     ingest_malaysia(tmp_store, folder)
-    raw = pd.read_csv(folder / "attendance_long.csv", dtype=str)
+    raw = pd.read_csv(folder / "attendance_long.csv.gz", dtype=str)
     raw["date"] = pd.to_datetime(raw["date"]).dt.date
     raw["constituency"] = raw["constituency"].str.strip()
     raw = raw.drop_duplicates(["date", "constituency"], keep="first")
     raw["status"] = raw["status"].str.strip().str.lower()
     raw["period"] = "15"
-    mps = pd.read_csv(folder / "15mps.csv", header=None, dtype=str)
+    mps = pd.read_csv(folder / "15mps.csv.gz", header=None, dtype=str)
     mps.columns = ["name", "label", "seat", "constituency", "gender", "born", "office"]
     sittings = pd.DataFrame({"date": sorted(raw["date"].unique()), "period": "15"})
     ours = attendance(tmp_store, basis="events").set_index("person_id")

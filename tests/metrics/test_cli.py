@@ -11,16 +11,14 @@ import pytest
 import floorwatch
 from floorwatch.cli import main
 from floorwatch.metrics import agreement, attendance, cohesion, loyalty, violations
+from realdata import vv_senate
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory, shared_data):
+def db(tmp_path_factory, real_data):
     path = tmp_path_factory.mktemp("metrics-cli") / "s107.duckdb"
-    d = shared_data / "voteview-senate"
     with floorwatch.open(path) as store:
-        floorwatch.ingest_voteview(
-            store, d / "S107_members.csv", d / "S107_rollcalls.csv", d / "S107_votes.csv"
-        )
+        floorwatch.ingest_voteview(store, *vv_senate(107))
     return path
 
 

@@ -8,6 +8,8 @@ read-only, one with a token, whose bearer header the write calls send.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -15,21 +17,21 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
 
 import floorwatch  # noqa: E402
+from realdata import vv_senate  # noqa: E402
 
 TOKEN = "reliability-scan-token"
-EXAMPLES = 150  # per operation and app: about a minute in all
+#: Generated cases per operation and app: 50 in the test suite, 150 or more in ``./run fuzz``
+#: (``$FLOORWATCH_API_EXAMPLES``).
+EXAMPLES = int(os.environ.get("FLOORWATCH_API_EXAMPLES", "50"))
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory, shared_data):
+def store_path(tmp_path_factory, real_data):
     from floorwatch import claims
 
     path = tmp_path_factory.mktemp("scan") / "store.duckdb"
-    d = shared_data / "voteview-senate"
     with floorwatch.open(path) as store:
-        floorwatch.ingest_voteview(
-            store, *(d / f"S107_{n}.csv" for n in ("members", "rollcalls", "votes"))
-        )
+        floorwatch.ingest_voteview(store, *vv_senate(107))
         claims.import_claims(store, claims.template_path())
         claims.resolve_claims(store)
     return path

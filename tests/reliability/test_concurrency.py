@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 import floorwatch
+from realdata import SHARED, vv_senate
 
 PAGES = ("/index.json", "/switches.json")
 
@@ -59,13 +60,10 @@ def _poll(base: str, page: str, stop: threading.Event, answers: list) -> None:
 
 
 @pytest.fixture
-def server(tmp_path, shared_data):
+def server(tmp_path):
     db = tmp_path / "store.duckdb"
-    d = shared_data / "voteview-senate"
     with floorwatch.open(db) as store:
-        floorwatch.ingest_voteview(
-            store, *(d / f"S107_{n}.csv" for n in ("members", "rollcalls", "votes"))
-        )
+        floorwatch.ingest_voteview(store, *vv_senate(107))
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "floorwatch", "--db", str(db), "serve", "--port", str(port)],
@@ -92,23 +90,30 @@ def _ingest(db: Path, shared: Path, what: str) -> subprocess.Popen:
     if what == "H107":
         cmd = [sys.executable, "-c", INGEST_H107, str(db), str(shared)]
     else:
-        d = shared / "voteview-senate"
-        files = [str(d / f"{what}_{n}.csv") for n in ("members", "rollcalls", "votes")]
+        files = [str(f) for f in vv_senate(int(what[1:]))]
         cmd = [sys.executable, "-m", "floorwatch", "--db", str(db), "ingest", "voteview", *files]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_pages_during_ingests_are_before_or_after(server, shared_data):
+# House 107 (430,325 votes) is the long ingest; it needs ../shared/data.
+INGESTS = [
+    ("S111", "S116"),
+    pytest.param(("H107",), marks=pytest.mark.shared("voteview-hsall")),
+]
+
+
+@pytest.mark.parametrize("ingests", INGESTS, ids=["senates", "house"])
+def test_pages_during_ingests_are_before_or_after(server, ingests):
     base, db = server
     tally: Counter = Counter()
-    for what in ("S111", "S116", "H107"):
+    for what in ingests:
         before = {}
         for page in PAGES:
             status, _, body = _get(base, page)
             assert status == 200, (page, body)
             before[page] = body
         answers: list[tuple[str, int, dict, dict]] = []
-        ingest = _ingest(db, shared_data, what)
+        ingest = _ingest(db, SHARED, what)
         stop = threading.Event()
 
         threads = [threading.Thread(target=_poll, args=(base, p, stop, answers)) for p in PAGES]
@@ -140,4 +145,4 @@ def test_pages_during_ingests_are_before_or_after(server, shared_data):
         assert len(answers) > 0
     print(dict(tally))
     # While each ingest ran, pages kept coming (the cached ones, from before it).
-    assert all(tally[(w, "before")] + tally[(w, "after")] > 0 for w in ("S111", "S116", "H107"))
+    assert all(tally[(w, "before")] + tally[(w, "after")] > 0 for w in ingests)

@@ -11,6 +11,7 @@ every other table and leaves whips out, which the test states rather than hides.
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 
 import pytest
@@ -33,28 +34,26 @@ KEYS = {
     "vote": "vote_event_id, voter_id",
     "vote_count": "vote_event_id, option, group_id",
 }
-UK = "uk-parlparse/uk_commons_memberships_1997_2015.csv"
+UK = "uk-parlparse/uk_commons_memberships_1997_2015.csv.gz"
 KINDS = ("organizations", "persons", "identifiers", "other_names", "memberships", "events",
          "attendance", "vote_events", "votes", "counts", "whips")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def full_store(tmp_path_factory, shared_data):
+def full_store(tmp_path_factory, real_data):
     store = floorwatch.open(tmp_path_factory.mktemp("rt") / "a.duckdb")
     ingest_uk_parlparse(
-        store, shared_data / "uk-parlparse" / "uk_commons_memberships_1997_2015.csv"
+        store, real_data / "uk-parlparse" / "uk_commons_memberships_1997_2015.csv.gz"
     )
     for kind in KINDS:
         ingest_csv(store, kind, template_path(kind))
-    ingest_singapore(store, shared_data / "singapore-parliament-attendance")
-    ingest_malaysia(store, shared_data / "malaysia-dewan-rakyat-attendance")
+    ingest_singapore(store, real_data / "singapore-parliament-attendance")
+    ingest_malaysia(store, real_data / "malaysia-dewan-rakyat-attendance")
     yield store
     store.close()
 
 
-def test_popolo_round_trip_of_uk_history_attendance_and_templates(
-    full_store, tmp_path, shared_data
-):
+def test_popolo_round_trip_of_uk_history_attendance_and_templates(full_store, tmp_path, real_data):
     a = full_store
     out = tmp_path / "a.json"
     export_store(a, "popolo", out)
@@ -71,7 +70,7 @@ def test_popolo_round_trip_of_uk_history_attendance_and_templates(
         "SELECT count(*) FROM membership WHERE organization_id = 'uk-commons' "
         "AND end_reason = 'changed party'"
     )
-    with open(shared_data / UK, encoding="utf-8", newline="") as fh:
+    with gzip.open(real_data / UK, "rt", encoding="utf-8", newline="") as fh:
         crossings = sum(r["towhy"] == "changed_party" for r in csv.DictReader(fh))
     assert changed == crossings == 38  # the 38 dated floor-crossings of the SOURCE note
     # Whips have no Popolo form: left out of the file, so not in the re-imported store.

@@ -1,8 +1,8 @@
 """Faults during an ingest: SIGKILL at random moments, a full disk, a read-only store.
 
-The killed ingest is a sequence of four commits, run as ``floorwatch`` would run them: the
-Voteview Senate 107 files through the CLI, House 107 (430,325 votes; members from HSall
-filtered to Congress 107) through the library, then Senate 111 and 116 through the CLI.
+The killed ingest is a sequence of commits, run as ``floorwatch`` would run them: the Voteview
+Senate 107, 111 and 116 files through the CLI and, where ``../shared/data`` is there, House 107
+(430,325 votes; members from HSall filtered to Congress 107) through the library after 107.
 After each kill the store must open and hold exactly the state after some number of commits
 (compared table by table: row counts and a hash of the rows), and the same sequence, run
 again, must end in the state of an uninterrupted run.
@@ -10,6 +10,7 @@ again, must end in the state of an uninterrupted run.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -23,33 +24,41 @@ import pytest
 
 import floorwatch
 from floorwatch.errors import StoreError
+from realdata import SHARED, vv_senate
 
-KILLS = 6
+KILLS = 4  # per sequence; a kill of a second run over the full store every third
 SEED = 20_240_601
 
 DRIVER = r"""
-import sys
+import json, sys
 import floorwatch
 from floorwatch.cli import main
 
-db, shared = sys.argv[1], sys.argv[2]
+db, steps = sys.argv[1], json.loads(sys.argv[2])
 print("ready", flush=True)
-for step in sys.argv[3:]:
+for step, files in steps:
     if step == "H107":
-        d = shared + "/voteview-hsall/"
         with floorwatch.open(db) as store:
-            floorwatch.ingest_voteview(store, d + "HSall_members.csv", None,
-                                       d + "H107_votes.csv", congresses={107})
+            floorwatch.ingest_voteview(store, files[0], None, files[2], congresses={107})
     else:
-        d = shared + "/voteview-senate/" + step
-        code = main(["--db", db, "ingest", "voteview", d + "_members.csv", d + "_rollcalls.csv",
-                     d + "_votes.csv"])
+        code = main(["--db", db, "ingest", "voteview", *files])
         if code:
             sys.exit(code)
     print("committed", step, flush=True)
 """
 
-STEPS = ("S107", "H107", "S111", "S116")
+#: The killed sequences: three Senates (the repository's data), and with House 107 between
+#: them (430,325 votes; a long commit to land in; needs ../shared/data).
+SENATES = ("S107", "S111", "S116")
+WITH_HOUSE = ("S107", "H107", "S111", "S116")
+
+
+def step_files(step: str) -> list[str]:
+    """The Voteview files of a step (House 107: HSall members filtered to Congress 107)."""
+    if step == "H107":
+        d = SHARED / "voteview-hsall"
+        return [str(d / "HSall_members.csv"), "", str(d / "H107_votes.csv")]
+    return [str(f) for f in vv_senate(int(step[1:]))]
 
 
 def state(store) -> dict[str, tuple]:
@@ -63,47 +72,49 @@ def state(store) -> dict[str, tuple]:
     return out
 
 
-def ingest_steps(store, shared: Path, steps) -> None:
+def ingest_steps(store, steps) -> None:
     for step in steps:
+        files = step_files(step)
         if step == "H107":
-            d = shared / "voteview-hsall"
-            floorwatch.ingest_voteview(
-                store, d / "HSall_members.csv", None, d / "H107_votes.csv", congresses={107}
-            )
+            floorwatch.ingest_voteview(store, files[0], None, files[2], congresses={107})
         else:
-            d = shared / "voteview-senate"
-            floorwatch.ingest_voteview(
-                store, *(d / f"{step}_{n}.csv" for n in ("members", "rollcalls", "votes"))
-            )
+            floorwatch.ingest_voteview(store, *files)
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory, shared_data):
-    """The states after 0..4 commits of an uninterrupted run on a new store, then after each
-    commit of the same run again on the full store (a later step may overwrite what an
-    earlier one wrote, e.g. a senator's name, so these states differ)."""
-    store = floorwatch.open(tmp_path_factory.mktemp("ref") / "ref.duckdb")
-    states = [state(store)]
-    for step in STEPS:
-        ingest_steps(store, shared_data, [step])
-        states.append(state(store))
-    again = [states[-1]]
-    for step in STEPS:
-        ingest_steps(store, shared_data, [step])
-        again.append(state(store))
-    store.close()
-    return states, again
+_REFERENCES: dict[tuple[str, ...], tuple[list, list]] = {}
+
+
+def reference(tmp_path_factory, steps: tuple[str, ...]) -> tuple[list, list]:
+    """The states after 0..n commits of an uninterrupted run of ``steps`` on a new store, then
+    after each commit of the same run again on the full store (a later step may overwrite what
+    an earlier one wrote, e.g. a senator's name, so these states differ)."""
+    if steps not in _REFERENCES:
+        store = floorwatch.open(tmp_path_factory.mktemp("ref") / "ref.duckdb")
+        states = [state(store)]
+        for step in steps:
+            ingest_steps(store, [step])
+            states.append(state(store))
+        again = [states[-1]]
+        for step in steps:
+            ingest_steps(store, [step])
+            again.append(state(store))
+        store.close()
+        _REFERENCES[steps] = (states, again)
+    return _REFERENCES[steps]
 
 
 def _data(s: dict) -> dict:
     return {t: v for t, v in s.items() if t != "ingest_log"}
 
 
-def run_driver(db: Path, shared: Path, *, kill_after: float | None = None) -> tuple[float, bool]:
-    """Run the four steps in a subprocess; SIGKILL it ``kill_after`` seconds after it is
-    ready (imports done). Returns (seconds from ready to exit, whether it was killed)."""
+def run_driver(
+    db: Path, steps: tuple[str, ...], *, kill_after: float | None = None
+) -> tuple[float, bool]:
+    """Run the steps in a subprocess; SIGKILL it ``kill_after`` seconds after it is ready
+    (imports done). Returns (seconds from ready to exit, whether it was killed)."""
+    plan = json.dumps([(step, step_files(step)) for step in steps])
     proc = subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(db), str(shared), *STEPS],
+        [sys.executable, "-c", DRIVER, str(db), plan],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -123,13 +134,18 @@ def run_driver(db: Path, shared: Path, *, kill_after: float | None = None) -> tu
     return time.monotonic() - ready, killed
 
 
-def test_sigkill_mid_ingest_leaves_a_committed_state(tmp_path, shared_data, reference):
-    fresh, again = reference
+@pytest.mark.parametrize(
+    "steps",
+    [SENATES, pytest.param(WITH_HOUSE, marks=pytest.mark.shared("voteview-hsall"))],
+    ids=["senates", "with-house"],
+)
+def test_sigkill_mid_ingest_leaves_a_committed_state(tmp_path, tmp_path_factory, steps):
+    fresh, again = reference(tmp_path_factory, steps)
     assert _data(again[-1]) == _data(fresh[-1])  # running it all twice changes no data
-    # Calibrate: how long the four commits take once the driver is ready.
+    # Calibrate: how long the commits take once the driver is ready.
     calib = tmp_path / "calib.duckdb"
     floorwatch.open(calib).close()
-    span, _ = run_driver(calib, shared_data)
+    span, _ = run_driver(calib, steps)
     with floorwatch.open(calib) as store:
         assert state(store) == fresh[-1]
     rng = random.Random(SEED)
@@ -142,13 +158,13 @@ def test_sigkill_mid_ingest_leaves_a_committed_state(tmp_path, shared_data, refe
         else:
             floorwatch.open(db).close()
         at = rng.uniform(0.05, span)
-        _, killed = run_driver(db, shared_data, kill_after=at)
+        _, killed = run_driver(db, steps, kill_after=at)
         with floorwatch.open(db) as store:  # opens (replaying the WAL if needed)
             after = state(store)
         assert after in expected, f"kill at {at:.2f} s left a state between commits"
         seen.append(("new" if expected is fresh else "full", expected.index(after)))
         # The same ingest then completes.
-        run_driver(db, shared_data)
+        run_driver(db, steps)
         with floorwatch.open(db) as store:
             assert _data(state(store)) == _data(fresh[-1])
         print(f"kill {k} at {at:.2f} s of {span:.2f} s: killed={killed}, commits {seen[-1]}")
@@ -176,12 +192,11 @@ def tiny_fs(tmp_path):
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
-def _senate(shared: Path, c: int = 107) -> list[Path]:
-    d = shared / "voteview-senate"
-    return [d / f"S{c}_{n}.csv" for n in ("members", "rollcalls", "votes")]
+def _senate() -> tuple[Path, Path, Path]:
+    return vv_senate(107)
 
 
-def test_disk_full_on_a_tiny_filesystem(tiny_fs, shared_data):
+def test_disk_full_on_a_tiny_filesystem(tiny_fs):
     """A 2 MB filesystem holds a new store (0.8 MB) but not Senate 107 (5 MB)."""
     if tiny_fs is None:
         pytest.skip("needs root and a working `mount -t tmpfs` (the RLIMIT_FSIZE test covers it)")
@@ -190,7 +205,7 @@ def test_disk_full_on_a_tiny_filesystem(tiny_fs, shared_data):
     store = floorwatch.open(path)
     before = state(store)
     with pytest.raises(StoreError, match="No space left on device") as info:
-        floorwatch.ingest_voteview(store, *_senate(shared_data))
+        floorwatch.ingest_voteview(store, *_senate())
     assert str(path) in str(info.value)
     store.close()
     with floorwatch.open(path) as store:
@@ -206,14 +221,14 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def test_disk_full_by_file_size_limit(tmp_path, shared_data):
+def test_disk_full_by_file_size_limit(tmp_path):
     """The CLI under RLIMIT_FSIZE (writes past 1.5 MB fail): a one-line error, no traceback,
     and the store as it was."""
     db = tmp_path / "store.duckdb"
     floorwatch.open(db).close()
     with floorwatch.open(db) as store:
         before = state(store)
-    args = ["--db", str(db), "ingest", "voteview", *map(str, _senate(shared_data))]
+    args = ["--db", str(db), "ingest", "voteview", *map(str, _senate())]
     done = subprocess.run(
         [sys.executable, "-c", FSIZE, "1500000", *args], capture_output=True, text=True
     )
@@ -224,18 +239,18 @@ def test_disk_full_by_file_size_limit(tmp_path, shared_data):
         assert state(store) == before
 
 
-def test_read_only_store_refuses_writes(tmp_path, shared_data):
+def test_read_only_store_refuses_writes(tmp_path):
     db = tmp_path / "store.duckdb"
     floorwatch.open(db).close()
     with floorwatch.open(db, read_only=True) as store:
         with pytest.raises(StoreError, match="read-only"):
-            floorwatch.ingest_voteview(store, *_senate(shared_data))
+            floorwatch.ingest_voteview(store, *_senate())
         assert sum(store.counts().values()) == 0
     with pytest.raises(StoreError, match="no store there"):
         floorwatch.open(tmp_path / "missing.duckdb", read_only=True)
 
 
-def test_immutable_store_file_is_a_clear_store_error(tmp_path, shared_data):
+def test_immutable_store_file_is_a_clear_store_error(tmp_path):
     """``chattr +i`` stops root too (chmod does not)."""
     db = tmp_path / "store.duckdb"
     floorwatch.open(db).close()
@@ -250,7 +265,7 @@ def test_immutable_store_file_is_a_clear_store_error(tmp_path, shared_data):
         assert str(db) in str(info.value) and "not permitted" in str(info.value)
         done = subprocess.run(
             [sys.executable, "-m", "floorwatch", "--db", str(db), "ingest", "voteview",
-             str(_senate(shared_data)[0])],
+             str(_senate()[0])],
             capture_output=True,
             text=True,
         )  # fmt: skip
@@ -262,7 +277,7 @@ def test_immutable_store_file_is_a_clear_store_error(tmp_path, shared_data):
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file modes (chmod)")
-def test_read_only_file_and_folder_by_mode(tmp_path, shared_data):
+def test_read_only_file_and_folder_by_mode(tmp_path):
     db = tmp_path / "ro" / "store.duckdb"
     db.parent.mkdir()
     floorwatch.open(db).close()
@@ -271,7 +286,7 @@ def test_read_only_file_and_folder_by_mode(tmp_path, shared_data):
     try:
         with pytest.raises(StoreError):
             store = floorwatch.open(db)
-            floorwatch.ingest_voteview(store, *_senate(shared_data))
+            floorwatch.ingest_voteview(store, *_senate())
     finally:
         db.parent.chmod(0o755)
         db.chmod(0o644)

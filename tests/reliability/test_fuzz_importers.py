@@ -1,6 +1,9 @@
-"""Fuzzing every importer (see ``reliability_fuzz``): 10,000 mutated inputs each, run in two
-worker processes. Every input ends in a floorwatch error naming the file with the store
-untouched, or in a load that an independent reading of the file confirms."""
+"""Fuzzing every importer (see ``reliability_fuzz``): a small fixed-seed campaign in the test
+suite (400 mutated inputs per importer, two worker processes), beside the regression test of
+every bug found so far (``test_found_bugs.py``). Every input ends in a floorwatch error naming
+the file with the store untouched, or in a load that an independent reading of the file
+confirms. The full campaign, 10,000 inputs per importer with a fresh random seed, is
+``./run fuzz`` (``benchmarks/fuzz_importers.py``)."""
 
 from __future__ import annotations
 

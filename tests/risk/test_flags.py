@@ -12,15 +12,15 @@ import floorwatch
 from floorwatch.errors import ConfigError
 from floorwatch.risk import RiskConfig, Rule, flags, load_config
 from floorwatch.risk.score import percentiles
+from realdata import vv_senate
 
 
-def _check_evidence_votes(store, shared_data, congress, row):
+def _check_evidence_votes(store, real_data, congress, row):
     """Every vote the evidence cites is real: the member's cast in the raw Voteview file and
     the party's majority recomputed from the raw file agree with what the evidence says."""
-    d = shared_data / "voteview-senate"
-    members = pd.read_csv(d / f"S{congress}_members.csv")
-    votes = pd.read_csv(d / f"S{congress}_votes.csv")
-    rollcalls = pd.read_csv(d / f"S{congress}_rollcalls.csv")
+    members = pd.read_csv(vv_senate(congress)[0])
+    votes = pd.read_csv(vv_senate(congress)[2])
+    rollcalls = pd.read_csv(vv_senate(congress)[1])
     bioguide = row["person_id"].removeprefix("bioguide-")
     icpsrs = set(members.loc[members.bioguide_id == bioguide, "icpsr"])
     cited = [v for e in row["evidence"] for v in e.get("votes", [])]
@@ -53,7 +53,7 @@ def _check_evidence_votes(store, shared_data, congress, row):
     ],
 )
 def test_switcher_is_red_before_the_announcement(
-    request, shared_data, fixture, congress, person, before
+    request, real_data, fixture, congress, person, before
 ):
     store = request.getfixturevalue(fixture)
     as_of = before - dt.timedelta(days=4)
@@ -61,20 +61,19 @@ def test_switcher_is_red_before_the_announcement(
     me = f[f.person_id == person].iloc[0]
     assert me["level"] == "red", f[["name", "level", "score"]].head(10)
     assert (f["level"] == "red").mean() <= 0.05
-    _check_evidence_votes(store, shared_data, congress, me)
+    _check_evidence_votes(store, real_data, congress, me)
     assert {"signal", "value", "percentile", "detail"} <= set(me["evidence"][0])
 
 
-def test_no_peeking(s107_store, shared_data, tmp_path):
+def test_no_peeking(s107_store, real_data, tmp_path):
     """Flags as of T are the same whether or not the store holds data dated after T."""
     as_of = dt.date(2001, 4, 24)
-    d = shared_data / "voteview-senate"
-    rollcalls = pd.read_csv(d / "S107_rollcalls.csv")
-    votes = pd.read_csv(d / "S107_votes.csv")
+    rollcalls = pd.read_csv(vv_senate(107)[1])
+    votes = pd.read_csv(vv_senate(107)[2])
     early = rollcalls[pd.to_datetime(rollcalls.date).dt.date <= as_of]
     early.to_csv(tmp_path / "r.csv", index=False)
     votes[votes.rollnumber.isin(early.rollnumber)].to_csv(tmp_path / "v.csv", index=False)
-    members = pd.read_csv(d / "S107_members.csv")
+    members = pd.read_csv(vv_senate(107)[0])
     # Jeffords' Independent row has no votes before T: drop it, as if it did not exist yet.
     members[members.icpsr != 94240].to_csv(tmp_path / "m.csv", index=False)
     past = floorwatch.open(tmp_path / "past.duckdb")
@@ -170,16 +169,13 @@ def test_matrix_signals_match_the_sql_metrics(s107_store):
     np.testing.assert_allclose(reps["other_agreement"], reps["agreement"], atol=1e-12)
 
 
-def test_claims_appear_as_evidence_only_once_made(tmp_path, shared_data, capsys):
+def test_claims_appear_as_evidence_only_once_made(tmp_path, real_data, capsys):
     from floorwatch.claims import add_claim
     from floorwatch.cli import main
 
-    d = shared_data / "voteview-senate"
     path = tmp_path / "c.duckdb"
     store = floorwatch.open(path)
-    floorwatch.ingest_voteview(
-        store, d / "S107_members.csv", d / "S107_rollcalls.csv", d / "S107_votes.csv"
-    )
+    floorwatch.ingest_voteview(store, *vv_senate(107))
     cid = add_claim(
         store,
         made_on="2001-05-22",

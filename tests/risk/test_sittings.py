@@ -11,8 +11,8 @@ from floorwatch.ingest.adapters import ingest_malaysia
 from floorwatch.risk import flags
 
 
-def test_attendance_only_flags_cite_real_absences(tmp_path, shared_data):
-    folder = shared_data / "malaysia-dewan-rakyat-attendance"
+def test_attendance_only_flags_cite_real_absences(tmp_path, real_data):
+    folder = real_data / "malaysia-dewan-rakyat-attendance"
     store = floorwatch.open(tmp_path / "my.duckdb")
     ingest_malaysia(store, folder)
     as_of = dt.date(2024, 6, 30)
@@ -21,7 +21,7 @@ def test_attendance_only_flags_cite_real_absences(tmp_path, shared_data):
     assert len(scored) > 150
     assert (f.level == "red").sum() <= 0.05 * len(scored)
     assert f.disloyalty.isna().all() and f.moderation.isna().all()  # no roll calls here
-    raw = pd.read_csv(folder / "attendance_long.csv")
+    raw = pd.read_csv(folder / "attendance_long.csv.gz")
     raw["date"] = pd.to_datetime(raw["date"]).dt.date
     flagged = f[f.level == "red"]
     assert len(flagged)

@@ -12,16 +12,14 @@ from pathlib import Path
 import pytest
 
 import floorwatch
+from realdata import vv_senate
 
 
 def build_web_store(path: Path, shared: Path) -> Path:
     """Ingest S107 and record two claims (one that came true, one that did not); close."""
     store = floorwatch.open(path)
     try:
-        d = shared / "voteview-senate"
-        floorwatch.ingest_voteview(
-            store, d / "S107_members.csv", d / "S107_rollcalls.csv", d / "S107_votes.csv"
-        )
+        floorwatch.ingest_voteview(store, *vv_senate(107))
         try:
             from floorwatch import claims
         except ImportError:  # pragma: no cover - the claims layer is part of the package
@@ -55,27 +53,26 @@ def build_web_store(path: Path, shared: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def web_store_path(tmp_path_factory, shared_data) -> Path:
+def web_store_path(tmp_path_factory, real_data) -> Path:
     """A closed store file for read-only serving (tests must not write to it)."""
-    return build_web_store(tmp_path_factory.mktemp("web") / "s107.duckdb", shared_data)
+    return build_web_store(tmp_path_factory.mktemp("web") / "s107.duckdb", real_data)
 
 
 @pytest.fixture
-def writable_store_path(tmp_path, shared_data) -> Path:
+def writable_store_path(tmp_path, real_data) -> Path:
     """A fresh store file that a test may write claims into."""
-    return build_web_store(tmp_path / "s107w.duckdb", shared_data)
+    return build_web_store(tmp_path / "s107w.duckdb", real_data)
 
 
 @pytest.fixture(scope="session")
-def s107_csv(shared_data):
+def s107_csv(real_data):
     """The raw S107 Voteview tables, read with pandas straight from the CSV files."""
     import pandas as pd
 
-    d = shared_data / "voteview-senate"
     return {
-        "members": pd.read_csv(d / "S107_members.csv"),
-        "rollcalls": pd.read_csv(d / "S107_rollcalls.csv"),
-        "votes": pd.read_csv(d / "S107_votes.csv"),
+        "members": pd.read_csv(vv_senate(107)[0]),
+        "rollcalls": pd.read_csv(vv_senate(107)[1]),
+        "votes": pd.read_csv(vv_senate(107)[2]),
     }
 
 

@@ -9,10 +9,10 @@ from floorwatch.ingest.adapters import ingest_malaysia
 from floorwatch.web import create_app
 
 
-def test_pages_render_for_attendance_only_data(tmp_path, shared_data):
+def test_pages_render_for_attendance_only_data(tmp_path, real_data):
     path = tmp_path / "my.duckdb"
     store = floorwatch.open(path)
-    ingest_malaysia(store, shared_data / "malaysia-dewan-rakyat-attendance")
+    ingest_malaysia(store, real_data / "malaysia-dewan-rakyat-attendance")
     store.close()
     client = TestClient(create_app(path))
     member = client.get("/member/my-chow-kon-yeow.json?as_of=2024-06-30")

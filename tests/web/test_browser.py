@@ -49,8 +49,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, shared_data, store_builder):
-    path = store_builder(tmp_path_factory.mktemp("browser") / "s107.duckdb", shared_data)
+def server(tmp_path_factory, real_data, store_builder):
+    path = store_builder(tmp_path_factory.mktemp("browser") / "s107.duckdb", real_data)
     port = _free_port()
     env = dict(os.environ)
     src = str(Path(floorwatch.__file__).resolve().parents[1])
