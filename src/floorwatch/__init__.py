@@ -17,6 +17,7 @@ from floorwatch.errors import (
     FloorwatchError,
     InputError,
     NotFoundError,
+    RecordEndWarning,
     StoreError,
 )
 from floorwatch.ingest import ingest_voteview
@@ -33,6 +34,7 @@ __all__ = [
     "FloorwatchError",
     "InputError",
     "NotFoundError",
+    "RecordEndWarning",
     "Store",
     "StoreError",
     "__version__",

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from floorwatch.dates import parse_date, record_end
 from floorwatch.errors import NotFoundError
 from floorwatch.jsonable import clean, records
 from floorwatch.memberships import party_spells, switches
@@ -77,12 +78,7 @@ def section(available: bool, data: Any = None, note: str | None = None) -> dict[
 
 # -- values --------------------------------------------------------------------------------
 def _date(value: Any) -> dt.date | None:
-    value = clean(value)
-    if value is pd.NaT or (isinstance(value, float) and value != value):
-        return None  # NaT is a datetime subclass: test it before the isinstance below
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
+    return parse_date(clean(value))
 
 
 # -- shared look-ups -----------------------------------------------------------------------
@@ -105,8 +101,7 @@ def build_bounds(store: Store) -> dict[str, Any]:
         " SELECT start_date FROM event WHERE classification <> 'legislative period'"
         " UNION ALL SELECT start_date FROM membership) x WHERE d IS NOT NULL"
     )[0]
-    first, last = _date(row["first"]), _date(row["last"])
-    return {"first": first, "last": last or dt.date.today()}
+    return {"first": parse_date(row["first"]), "last": record_end(store)}
 
 
 def _org_names(store: Store) -> dict[str, dict[str, Any]]:
