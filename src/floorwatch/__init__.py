@@ -21,6 +21,7 @@ from floorwatch.errors import (
     StoreError,
 )
 from floorwatch.ingest import ingest_voteview
+from floorwatch.memberships import switches
 from floorwatch.store import Store, open_store
 
 __version__ = "0.1.0"
@@ -41,4 +42,5 @@ __all__ = [
     "ingest_voteview",
     "open",
     "open_store",
+    "switches",
 ]

@@ -161,19 +161,10 @@ class Scope:
             out.append(f"{column} <= $f_until")
         return out
 
-    def rollcall_filter(self, alias: str = "ve") -> str:
-        """A boolean SQL expression keeping the roll calls (``vote_event``) in scope."""
-        parts = self._dates(f"{alias}.start_date")
-        if self.legislature is not None:
-            parts.append(
-                f"({alias}.organization_id = $f_leg OR {alias}.legislative_period_id = $f_leg "
-                f"OR {alias}.organization_id IN (SELECT id FROM organization "
-                "WHERE parent_id = $f_leg))"
-            )
-        return " AND ".join(parts) or "1 = 1"
-
-    def event_filter(self, alias: str = "e") -> str:
-        """A boolean SQL expression keeping the events (sittings, meetings) in scope."""
+    def record_filter(self, alias: str) -> str:
+        """A boolean SQL expression keeping the dated records in scope: roll calls
+        (``vote_event``) or events (sittings, meetings), which share ``start_date``,
+        ``organization_id`` and ``legislative_period_id``."""
         parts = self._dates(f"{alias}.start_date")
         if self.legislature is not None:
             parts.append(
