@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 
 import floorwatch
@@ -26,3 +27,30 @@ def test_every_module_declares_all():
             for name in module.__all__:
                 assert hasattr(module, name), f"{info.name}.__all__ names missing {name}"
     assert not missing, f"modules without __all__: {missing}"
+
+
+def _public_names(module) -> list[str]:
+    """What a package's namespace offers: its names but private ones, submodules and the
+    ``from __future__`` feature (as httpx's ``test_all_imports_are_exported``)."""
+    return sorted(
+        name
+        for name, value in vars(module).items()
+        if (not name.startswith("_") or name == "__version__")
+        and not inspect.ismodule(value)
+        and name != "annotations"
+    )
+
+
+#: The library's packages, each re-exporting its modules' public names (the CLI's package is
+#: the command line's code, not a re-export).
+LIBRARY_PACKAGES = ("store", "ingest", "metrics", "idealpoints", "risk", "claims", "web")
+
+
+def test_every_package_exports_exactly_its_public_names():
+    packages = [floorwatch] + [
+        importlib.import_module(f"floorwatch.{name}") for name in LIBRARY_PACKAGES
+    ]
+    for package in packages:
+        assert sorted(package.__all__) == _public_names(package), package.__name__
+    # The quick start's names (the package docstring).
+    assert {"open", "ingest_voteview", "switches"} <= set(floorwatch.__all__)

@@ -17,9 +17,11 @@ from floorwatch.errors import (
     FloorwatchError,
     InputError,
     NotFoundError,
+    RecordEndWarning,
     StoreError,
 )
 from floorwatch.ingest import ingest_voteview
+from floorwatch.memberships import switches
 from floorwatch.store import Store, open_store
 
 __version__ = "0.1.0"
@@ -33,10 +35,12 @@ __all__ = [
     "FloorwatchError",
     "InputError",
     "NotFoundError",
+    "RecordEndWarning",
     "Store",
     "StoreError",
     "__version__",
     "ingest_voteview",
     "open",
     "open_store",
+    "switches",
 ]

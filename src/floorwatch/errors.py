@@ -11,7 +11,9 @@ can catch one class. Each carries the context a user needs to fix the problem::
     ├── ConfigError           a settings or rules file is wrong
     └── NotFoundError         a person, organisation or date asked for does not exist
 
-Numerical estimators warn with :class:`ConvergenceWarning` when they stop before converging.
+Numerical estimators warn with :class:`ConvergenceWarning` when they stop before converging;
+a date asked for past the end of the store's record gives a :class:`RecordEndWarning`. The CLI
+prints each warning as one line.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "FloorwatchError",
     "InputError",
     "NotFoundError",
+    "RecordEndWarning",
     "ReferenceError_",
     "StoreError",
 ]
@@ -92,3 +95,7 @@ class NotFoundError(FloorwatchError):
 
 class ConvergenceWarning(UserWarning):
     """An iterative estimator stopped at ``max_iter`` before meeting its tolerance."""
+
+
+class RecordEndWarning(UserWarning):
+    """A date asked for (``as_of``) lies past the end of the store's record."""

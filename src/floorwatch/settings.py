@@ -34,7 +34,6 @@ SETTINGS: tuple[Setting, ...] = (
         10,
         "Parties with fewer members in a roll call are left out of Voteview-style party loyalty.",
     ),
-    Setting("page_size", 100, "Rows per page in the web dashboard."),
 )
 
 

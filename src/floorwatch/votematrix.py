@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from floorwatch.dates import parse_date
 from floorwatch.errors import NotFoundError
 from floorwatch.store import Store
 
@@ -122,8 +123,8 @@ def vote_matrix(
     Undated roll calls (e.g. Voteview House files without a roll-call table) are used only
     when no date bound is given, in ``seq`` order.
     """
-    as_of = _date(as_of)
-    date_from = _date(date_from)
+    as_of = parse_date(as_of, name="as_of")
+    date_from = parse_date(date_from, name="date_from")
     legislature = resolve_legislature(store, legislature)
     if period is None:
         period = default_period(store, legislature, as_of)
@@ -217,14 +218,3 @@ def vote_matrix(
         group,
         [gid or None for gid in groups],
     )
-
-
-def _date(value: dt.date | str | None) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        from floorwatch.errors import InputError
-
-        raise InputError(f"expected a date YYYY-MM-DD but got {value!r}") from None

@@ -7,20 +7,14 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from floorwatch.dates import parse_date
+
 __all__ = ["as_date", "date_columns"]
 
 
 def as_date(value: object) -> dt.date | None:
-    """A ``datetime.date``, or None for None/NaT/NaN (``pd.NaT`` is an instance of date)."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if pd.isna(value):  # type: ignore[arg-type]
-        return None
-    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+    """A ``datetime.date``, or None for None/NaT/NaN (:func:`floorwatch.dates.parse_date`)."""
+    return parse_date(value)
 
 
 def date_columns(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import pyarrow as pa
 from floorwatch.claims._frames import date_columns
 from floorwatch.claims.model import COLUMNS, STATUSES, Claim, normalize_claim
 from floorwatch.claims.model import claim_id as make_claim_id
+from floorwatch.dates import parse_date
 from floorwatch.errors import InputError, NotFoundError, ReferenceError_
 from floorwatch.ingest._common import check_utf8, require_columns, require_file
 from floorwatch.settings import default as setting_default
@@ -494,14 +495,7 @@ def override(
         raise InputError("a manual override needs the name of who made it", column="by")
     dates = {}
     for name, value in (("resolved_on", resolved_on), ("event_date", event_date)):
-        if isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise InputError(
-                    f"{value!r} is not a date; expected YYYY-MM-DD", column=name
-                ) from None
-        dates[name] = value
+        dates[name] = parse_date(value, column=name)
     _require_claim(store, claim_id)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with store.transaction():

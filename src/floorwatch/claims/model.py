@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from floorwatch.dates import parse_date
 from floorwatch.errors import InputError
-from floorwatch.ingest._common import partial_date
 
 __all__ = [
     "COLUMNS",
@@ -170,24 +170,9 @@ def _word(value: Any) -> str | None:
 
 
 def _date(value: Any, column: str, where: dict[str, Any], *, end: bool = False) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        partial = partial_date(text, end=end)
-        if partial is not None:
-            return partial
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f"{text!r} is not a date; expected YYYY-MM-DD (or YYYY / YYYY-MM)",
-            column=column,
-            **where,
-        ) from None
+    if not isinstance(value, dt.date):
+        value = _text(value)
+    return parse_date(value, partial=True, end=end, column=column, **where)
 
 
 #: The largest count a claim can state (the store keeps counts as 32-bit integers).

@@ -35,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 
 from floorwatch.claims._frames import as_date, date_columns
-from floorwatch.errors import InputError
+from floorwatch.dates import record_end, resolve_as_of
 from floorwatch.memberships import switches
 from floorwatch.store import Store
 
@@ -58,25 +58,6 @@ _MATCH = """(CASE c.predicts
         WHEN 'expelled' THEN w.kind IN ('expelled', 'whip removed')
                              AND (c.org IS NULL OR w.from_party_id = c.org)
         ELSE c.org IS NULL OR w.from_party_id = c.org END)"""
-
-
-def record_end(store: Store, *, today: dt.date | None = None) -> dt.date:
-    """The latest date the store's record reaches: the default ``as_of`` of a resolution.
-
-    The greatest membership start or end date or roll-call date that is not after ``today``
-    (default: today's date); dates in the future (scheduled ends of terms, the ``9999-12-31``
-    of "still in office") do not count. An empty store gives ``today``.
-    """
-    today = today or dt.date.today()
-    value = store.scalar(
-        """SELECT max(d) FROM (
-            SELECT start_date AS d FROM membership UNION ALL
-            SELECT end_date FROM membership UNION ALL
-            SELECT start_date FROM vote_event) t
-        WHERE d <= ?""",
-        [today],
-    )
-    return as_date(value) or today
 
 
 def _register_switches(store: Store) -> None:
@@ -134,7 +115,7 @@ def subject_outcomes(
     not yet known), holds (1/0/missing: the claim as stated holds for this person), settled_on.
     Count claims have no rows here.
     """
-    as_of = as_of or record_end(store)
+    as_of = resolve_as_of(store, as_of)
     _register_switches(store)
     scope, ids = _scope(claim_ids, "c")
     try:
@@ -294,12 +275,7 @@ def resolve_claims(
         wins), auto_status, manual, resolved_on, event_date, matched (subjects or members with
         a matching switch), evidence_person_id, evidence_membership_id, as_of.
     """
-    if isinstance(as_of, str):
-        try:
-            as_of = dt.date.fromisoformat(as_of.strip())
-        except ValueError:
-            raise InputError(f"as_of: expected a date YYYY-MM-DD but got {as_of!r}") from None
-    as_of = as_date(as_of) or record_end(store)
+    as_of = resolve_as_of(store, as_of)
     ids = list(claim_ids) if claim_ids is not None else None
     auto = _automatic(store, as_of, ids)
     table = pa.Table.from_pydict(

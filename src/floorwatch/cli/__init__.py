@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
+from collections.abc import Callable
 
 import typer
 from rich.console import Console
 
 from floorwatch.cli.common import app
-from floorwatch.errors import FloorwatchError
+from floorwatch.errors import ConvergenceWarning, FloorwatchError, RecordEndWarning
 
 __all__ = ["app", "main"]
 
@@ -29,11 +31,28 @@ for _name in _COMMAND_MODULES:
             raise
 
 
+def _one_line_warnings(err: Console) -> Callable[..., None]:
+    """A ``warnings.showwarning`` that prints each distinct warning once, on one line."""
+    seen: set[str] = set()
+
+    def show(message: Warning | str, category: type[Warning], *args: object, **kw: object):
+        text = " ".join(str(message).split())
+        if text not in seen:
+            seen.add(text)
+            err.print(f"[bold yellow]Warning:[/] {text}", highlight=False, soft_wrap=True)
+
+    return show
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     err = Console(stderr=True)
     try:
-        app(args=argv, prog_name="floorwatch", standalone_mode=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", RecordEndWarning)
+            warnings.simplefilter("always", ConvergenceWarning)
+            warnings.showwarning = _one_line_warnings(err)
+            app(args=argv, prog_name="floorwatch", standalone_mode=False)
     except FloorwatchError as exc:
         err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
         return 1

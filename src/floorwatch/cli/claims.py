@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +21,7 @@ from floorwatch.claims import (
 )
 from floorwatch.cli.common import FormatOption, app, get_store
 from floorwatch.cli.output import Format, render
+from floorwatch.dates import parse_date
 from floorwatch.errors import InputError
 
 __all__ = ["claims_app"]
@@ -74,15 +74,6 @@ class _By(str, enum.Enum):  # noqa: UP042 - Typer needs a str Enum
     speaker = "speaker"
     kind = "kind"
     all = "all"
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(f"{value!r} is not a date; expected YYYY-MM-DD", column=option) from None
 
 
 @claims_app.command("add")
@@ -224,14 +215,14 @@ def resolve(
                     set_status.value,
                     note or "",
                     by or "",
-                    event_date=_date(event_date, "--event-date"),
+                    event_date=parse_date(event_date, name="--event-date"),
                 )
             frame = list_claims(store, claim_ids=[claim_id])
             render(frame, fmt, columns=_LIST_COLUMNS if fmt is Format.table else None)
             return
         frame = resolve_claims(
             store,
-            as_of=_date(as_of, "--as-of"),
+            as_of=as_of,
             claim_ids=[claim_id] if claim_id else None,
         )
     render(frame, fmt, title="Claims resolved")

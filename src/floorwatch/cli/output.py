@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import enum
 import io
 import json
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+
+from floorwatch.jsonable import records
 
 __all__ = ["Format", "render", "to_records"]
 
@@ -24,38 +24,9 @@ class Format(str, enum.Enum):  # noqa: UP042 - Typer needs a str Enum
     json = "json"
 
 
-def _clean(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        if pd.isna(value):
-            return None
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item") and not isinstance(value, list | dict | str):
-        try:
-            return _clean(value.item())
-        except (ValueError, AttributeError):
-            return value
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    return value
-
-
 def to_records(data: pd.DataFrame | Sequence[dict]) -> list[dict]:
-    """Plain JSON-ready records from a DataFrame or a list of dicts."""
-    if isinstance(data, pd.DataFrame):
-        rows = data.to_dict(orient="records")
-    else:
-        rows = list(data)
-    return [{str(k): _clean(v) for k, v in row.items()} for row in rows]
+    """Plain JSON-ready records (dates as ISO text) from a DataFrame or a list of dicts."""
+    return records(data, iso=True)
 
 
 def render(

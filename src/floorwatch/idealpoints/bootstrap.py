@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from numbers import Integral, Real
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
 from floorwatch.idealpoints import _core
-
-if TYPE_CHECKING:
-    from floorwatch.idealpoints.em import IdealPoints
+from floorwatch.idealpoints._random import check_random_state
 
 __all__ = ["BootstrapResult", "bootstrap_ideal_points"]
 
@@ -53,7 +51,7 @@ def _procrustes(x: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 
 def bootstrap_ideal_points(
-    model: IdealPoints,
+    model: Any,
     *,
     n_boot: int = 50,
     random_state: int | np.random.Generator | None = None,
@@ -75,7 +73,7 @@ def bootstrap_ideal_points(
 
     Parameters
     ----------
-    model : IdealPoints
+    model : IdealPoints (fitted; any object with its fitted attributes)
         A fitted model.
     n_boot : int, default=50
         Number of replicates (at least 2).
@@ -91,8 +89,6 @@ def bootstrap_ideal_points(
     -------
     BootstrapResult
     """
-    from floorwatch.idealpoints.em import check_random_state
-
     model._check_fitted()
     max_iter = model.max_iter if max_iter is None else max_iter
     tol = model.tol if tol is None else tol

@@ -13,22 +13,13 @@ import numpy as np
 
 from floorwatch.errors import ConvergenceWarning
 from floorwatch.idealpoints import _core
+from floorwatch.idealpoints._random import check_random_state
+from floorwatch.idealpoints.bootstrap import bootstrap_ideal_points
 
 __all__ = ["ConvergenceWarning", "IdealPoints", "check_random_state", "check_vote_matrix"]
 
 DEFAULT_MIN_MINORITY = 0.005
 DEFAULT_MIN_VOTES = 20
-
-
-def check_random_state(seed: int | np.random.Generator | None) -> np.random.Generator:
-    """Turn ``None``, an int or a Generator into a :class:`numpy.random.Generator`."""
-    if seed is None or isinstance(seed, Integral):
-        return np.random.default_rng(seed)
-    if isinstance(seed, np.random.Generator):
-        return seed
-    raise ValueError(
-        f"Expected random_state to be None, an int or a numpy Generator but got {seed!r}"
-    )
 
 
 def check_vote_matrix(Y: object) -> np.ndarray:
@@ -303,8 +294,6 @@ class IdealPoints:
         -------
         self : IdealPoints
         """
-        from floorwatch.idealpoints.bootstrap import bootstrap_ideal_points
-
         result = bootstrap_ideal_points(
             self,
             n_boot=n_boot,

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from floorwatch.dates import resolve_as_of
 from floorwatch.errors import ConvergenceWarning, NotFoundError
 from floorwatch.idealpoints.bootstrap import bootstrap_ideal_points
 from floorwatch.idealpoints.em import IdealPoints
@@ -75,6 +76,7 @@ def ideal_points(
     ``dim1_low``/``dim1_high``; then ``person_id``, ``party_id``, ``votes`` (yeas and nays on
     the roll calls kept), ``legislature``, ``period``.
     """
+    as_of = resolve_as_of(store, as_of, default=False)
     vm = vote_matrix(store, legislature=legislature, period=period, as_of=as_of)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -115,6 +117,7 @@ def ideal_windows(
     ``window`` is a number of consecutive roll calls, or ``"month"``. ``against`` names the
     other group's party id (default: the largest other party).
     """
+    as_of = resolve_as_of(store, as_of, default=False)
     vm = vote_matrix(store, legislature=legislature, period=period, as_of=as_of)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from floorwatch.dates import date_problem
 from floorwatch.errors import InputError
 from floorwatch.ingest._checks import check_overlaps, stage, upsert
 from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns, require_file
@@ -125,7 +126,7 @@ def load_csv(
             + _ISO_DATE,
             file=path,
             column=col,
-            problem="expected a date YYYY-MM-DD but got {value!r}",
+            problem=date_problem,
         )
     return frame
 

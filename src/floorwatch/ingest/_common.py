@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from floorwatch.errors import EncodingError, InputError
@@ -16,35 +14,9 @@ from floorwatch.store.files import read_bytes
 __all__ = [
     "check_utf8",
     "fail_on_first",
-    "parse_date",
-    "partial_date",
     "require_columns",
     "require_file",
 ]
-
-
-#: ASCII YYYY and YYYY-MM (the partial dates Popolo allows).
-_YEAR = re.compile(r"[0-9]{4}")
-_YEAR_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
-
-
-def partial_date(text: str, *, end: bool = False) -> dt.date | None:
-    """Popolo's partial dates: ``YYYY`` or ``YYYY-MM`` (ASCII digits) as the first day of the
-    period, or with ``end=True`` its last day; None for text of any other length. Raises
-    ValueError for text of those lengths that is not such a date."""
-    if len(text) == 4:
-        if not _YEAR.fullmatch(text):  # int() would take "+001" or Arabic-Indic digits
-            raise ValueError(text)
-        y = int(text)
-        return dt.date(y, 12, 31) if end else dt.date(y, 1, 1)
-    if len(text) == 7:
-        if not _YEAR_MONTH.fullmatch(text):
-            raise ValueError(text)
-        y, m = int(text[:4]), int(text[5:7])
-        if end:
-            return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
-        return dt.date(y, m, 1)
-    return None
 
 
 def require_file(path: str | os.PathLike[str]) -> Path:
@@ -94,12 +66,13 @@ def fail_on_first(
     *,
     file: str | os.PathLike[str],
     column: str | None,
-    problem: str,
+    problem: str | Callable[[object], str],
     value_sql: str | None = None,
 ) -> None:
     """Raise :class:`InputError` for the first row of ``table`` matching ``where``.
 
-    ``problem`` may contain ``{value}``, filled from ``value_sql`` (default: the column).
+    ``problem`` may contain ``{value}``, filled from ``value_sql`` (default: the column), or
+    be a function of that value (:func:`floorwatch.dates.date_problem`).
     """
     value_expr = value_sql or (f'"{column}"' if column else "NULL")
     row = store.con.execute(
@@ -107,30 +80,5 @@ def fail_on_first(
     ).fetchall()
     row = row[0] if row else None
     if row is not None:
-        raise InputError(problem.format(value=row[1]), file=file, line=int(row[0]), column=column)
-
-
-def parse_date(
-    text: str | None,
-    *,
-    file: str | os.PathLike[str],
-    line: int | None,
-    column: str,
-    end: bool = False,
-) -> dt.date | None:
-    """Parse an ISO date (``YYYY-MM-DD``; Popolo's ``YYYY`` and ``YYYY-MM`` are widened to the
-    first day, or with ``end=True`` the last day, of the period)."""
-    if text is None:
-        return None
-    text = str(text).strip()
-    if not text:
-        return None
-    try:
-        partial = partial_date(text, end=end)
-        if partial is not None:
-            return partial
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        raise InputError(
-            f"{text!r} is not a date; expected YYYY-MM-DD", file=file, line=line, column=column
-        ) from None
+        text = problem(row[1]) if callable(problem) else problem.format(value=row[1])
+        raise InputError(text, file=file, line=int(row[0]), column=column)

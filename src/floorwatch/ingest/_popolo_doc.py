@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from floorwatch.dates import parse_date
 from floorwatch.errors import InputError, ReferenceError_
-from floorwatch.ingest._common import check_utf8, parse_date, require_file
+from floorwatch.ingest._common import check_utf8, require_file
 from floorwatch.store.files import read_bytes
 
 __all__ = [
@@ -171,11 +172,9 @@ def to_date(doc: Doc, where: tuple[str | int, ...], value: Any, *, end: bool = F
     if text is None:
         return None
     try:
-        return parse_date(text[:10], file=doc.path, line=None, column="", end=end)
-    except InputError:
-        raise doc.fail(
-            where, f"{text!r} is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD"
-        ) from None
+        return parse_date(text, partial=True, end=end, stamp=True)
+    except InputError as exc:
+        raise doc.fail(where, exc.problem) from None
 
 
 def check_order(doc: Doc, where: tuple[str | int, ...], start, end, names: str) -> None:

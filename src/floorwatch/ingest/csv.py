@@ -32,9 +32,10 @@ from typing import Any
 
 import pandas as pd
 
+from floorwatch.dates import date_problem, parse_date
 from floorwatch.errors import InputError, ReferenceError_
 from floorwatch.ingest._checks import check_overlaps, upsert
-from floorwatch.ingest._common import check_utf8, parse_date, require_file
+from floorwatch.ingest._common import check_utf8, require_file
 from floorwatch.store import Store
 from floorwatch.store.files import read_bytes
 from floorwatch.store.schema import (
@@ -376,10 +377,18 @@ def _cell(path: Path, line: int, col: Column, raw: str) -> Any:
     if t == "id":
         return text
     if t in ("date", "end_date", "partial_date"):
-        value = parse_date(text, file=path, line=line, column=col.name, end=t == "end_date")
+        value = parse_date(
+            text,
+            partial=True,
+            stamp=True,
+            end=t == "end_date",
+            file=path,
+            line=line,
+            column=col.name,
+        )
         if len(text) not in (4, 7, 10):
             raise InputError(
-                f"{text!r} is not a date; expected YYYY-MM-DD",
+                date_problem(text, partial=True),
                 file=path,
                 line=line,
                 column=col.name,

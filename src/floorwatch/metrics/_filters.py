@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from floorwatch.dates import parse_date, resolve_as_of
 from floorwatch.errors import InputError, NotFoundError
 from floorwatch.store import Store
 
@@ -66,23 +67,6 @@ def run(store: Store, sql: str, params: dict[str, Any]) -> pd.DataFrame:
             values = frame[col]
             frame[col] = values.dt.date.astype(object).where(values.notna(), None)
     return frame
-
-
-def _as_date(value: object, name: str) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InputError(f"{name}: expected a date YYYY-MM-DD but got {value!r}")
 
 
 def parse_window(text: str | int | dt.timedelta | None) -> Window:
@@ -177,19 +161,10 @@ class Scope:
             out.append(f"{column} <= $f_until")
         return out
 
-    def rollcall_filter(self, alias: str = "ve") -> str:
-        """A boolean SQL expression keeping the roll calls (``vote_event``) in scope."""
-        parts = self._dates(f"{alias}.start_date")
-        if self.legislature is not None:
-            parts.append(
-                f"({alias}.organization_id = $f_leg OR {alias}.legislative_period_id = $f_leg "
-                f"OR {alias}.organization_id IN (SELECT id FROM organization "
-                "WHERE parent_id = $f_leg))"
-            )
-        return " AND ".join(parts) or "1 = 1"
-
-    def event_filter(self, alias: str = "e") -> str:
-        """A boolean SQL expression keeping the events (sittings, meetings) in scope."""
+    def record_filter(self, alias: str) -> str:
+        """A boolean SQL expression keeping the dated records in scope: roll calls
+        (``vote_event``) or events (sittings, meetings), which share ``start_date``,
+        ``organization_id`` and ``legislative_period_id``."""
         parts = self._dates(f"{alias}.start_date")
         if self.legislature is not None:
             parts.append(
@@ -225,9 +200,9 @@ def resolve_scope(
     NotFoundError
         The legislature or party is unknown to the store.
     """
-    d_from = _as_date(date_from, "date_from")
-    d_to = _as_date(date_to, "date_to")
-    d_as = _as_date(as_of, "as_of")
+    d_from = parse_date(date_from, name="date_from")
+    d_to = parse_date(date_to, name="date_to")
+    d_as = resolve_as_of(store, as_of, default=False)
     scope = Scope(d_from, d_to, d_as, legislature or None, None)
     if d_from is not None and scope.until is not None and d_from > scope.until:
         raise InputError(

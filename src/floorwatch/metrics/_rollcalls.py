@@ -82,7 +82,7 @@ def ballot_ctes(scope: Scope, *, eligible: bool = False) -> str:
            o.parent_id, ve.start_date, ve.seq, ve.classification, ve.crucial,
            row_number() OVER (ORDER BY ve.start_date ASC NULLS FIRST, ve.seq, ve.id) AS k
     FROM vote_event ve LEFT JOIN organization o ON o.id = ve.organization_id
-    WHERE {scope.rollcall_filter("ve")}
+    WHERE {scope.record_filter("ve")}
 )""",
         """vr AS (
     SELECT v.vote_event_id, v.voter_id AS person_id, v.option, v.position, v.cast_code,

@@ -19,11 +19,11 @@ __all__ = ["window_conditions"]
 
 def _last_date(store: Store, scope: Scope, table: str) -> dt.date | None:
     if table == "vote_event":
-        sql = f"SELECT max(ve.start_date) FROM vote_event ve WHERE {scope.rollcall_filter('ve')}"
+        sql = f"SELECT max(ve.start_date) FROM vote_event ve WHERE {scope.record_filter('ve')}"
     else:
         sql = (
             "SELECT max(e.start_date) FROM event e WHERE e.classification NOT IN "
-            f"('legislative period', 'election') AND {scope.event_filter('e')}"
+            f"('legislative period', 'election') AND {scope.record_filter('e')}"
         )
     value = store.scalar(sql, bind(sql, scope.params()))
     if value is None:

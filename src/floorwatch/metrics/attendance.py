@@ -94,7 +94,7 @@ def _event_records(scope: Scope, classifications: tuple[str, ...] | None) -> str
     SELECT e.id, e.organization_id, e.start_date, e.crucial,
            row_number() OVER (ORDER BY e.start_date ASC NULLS FIRST, e.id) AS k
     FROM event e
-    WHERE e.classification NOT IN {_NOT_SITTINGS} AND {scope.event_filter("e")}{cls}
+    WHERE e.classification NOT IN {_NOT_SITTINGS} AND {scope.record_filter("e")}{cls}
 ),
 arow AS (
     SELECT a.event_id, a.person_id, a.status FROM attendance a JOIN ev ON ev.id = a.event_id
@@ -226,7 +226,7 @@ ORDER BY rate ASC NULLS LAST, name, person_id"""
 def _has_attendance(store: Store, scope: Scope) -> bool:
     sql = (
         "SELECT count(*) FROM attendance a JOIN event e ON e.id = a.event_id "
-        f"WHERE e.classification NOT IN {_NOT_SITTINGS} AND {scope.event_filter('e')}"
+        f"WHERE e.classification NOT IN {_NOT_SITTINGS} AND {scope.record_filter('e')}"
     )
     return bool(store.scalar(sql, bind(sql, scope.params())))
 

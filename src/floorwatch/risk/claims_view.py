@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from floorwatch.claims import list_claims
 from floorwatch.store import Store
 
-__all__ = ["claims_about"]
+__all__ = ["claim_counts", "claims_about"]
 
 _COLUMNS = [
     "person_id",
@@ -51,3 +52,18 @@ def claims_about(store: Store, as_of: dt.date) -> pd.DataFrame:
     claims = claims.explode("person_id").rename(columns={"id": "claim_id"})
     claims["made_on"] = pd.to_datetime(claims["made_on"]).dt.date
     return claims[[c for c in _COLUMNS if c in claims.columns]].reset_index(drop=True)
+
+
+def claim_counts(store: Store, members: pd.DataFrame, as_of: dt.date) -> np.ndarray:
+    """Claims made on or before ``as_of`` that assert the member will leave or join a group."""
+    tables = {
+        t
+        for (t,) in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    if "claim" not in tables or not store.scalar("SELECT count(*) FROM claim"):
+        return np.full(len(members), np.nan)
+    found = claims_about(store, as_of)
+    if found.empty:
+        return np.zeros(len(members))
+    counts = found.groupby("person_id").size()
+    return members["person_id"].map(counts).fillna(0).to_numpy(dtype="float64")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from floorwatch.risk.config import SIGNALS, RiskConfig
-from floorwatch.risk.signals import Context
+from floorwatch.risk.context import Context
 
 __all__ = ["evidence_for"]
 

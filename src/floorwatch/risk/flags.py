@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from floorwatch.errors import InputError
+from floorwatch.dates import resolve_as_of
 from floorwatch.risk.config import SIGNALS, RiskConfig
 from floorwatch.risk.evidence import evidence_for
 from floorwatch.risk.score import score_members
@@ -31,19 +31,6 @@ FLAG_COLUMNS = (
 )
 
 
-def _as_date(value: dt.date | str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(f"--as-of: expected a date YYYY-MM-DD but got {value!r}") from None
-
-
 def flags(
     store: Store,
     *,
@@ -59,7 +46,8 @@ def flags(
     Parameters
     ----------
     as_of:
-        The date to look from (default: today).
+        The date to look from (default: the store's record end,
+        :func:`floorwatch.dates.record_end`).
     party:
         Only members sitting for this party (id, abbreviation or name); scores are always
         computed over the whole legislature first.
@@ -75,7 +63,7 @@ def flags(
         Highest score first: :data:`FLAG_COLUMNS`, then every signal and its ``pct_`` percentile.
     """
     cfg = config or RiskConfig()
-    when = _as_date(as_of)
+    when = resolve_as_of(store, as_of)
     signals, ctx = compute_signals(
         store, when, legislature=legislature, against=against, config=cfg
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -21,31 +20,18 @@ from floorwatch.idealpoints import IdealPoints
 from floorwatch.idealpoints.windows import fit_windows
 from floorwatch.metrics.agreement import agreement
 from floorwatch.metrics.attendance import attendance
+from floorwatch.risk.claims_view import claim_counts
 from floorwatch.risk.config import RiskConfig
+from floorwatch.risk.context import Context
+from floorwatch.risk.sittings import attendance_legislature, attendance_signals
 from floorwatch.settings import default
 from floorwatch.store import Store
 from floorwatch.votematrix import VoteMatrix, default_period, resolve_legislature, vote_matrix
 
-__all__ = ["Context", "compute_signals", "period_start"]
+__all__ = ["compute_signals", "period_start"]
 
 #: Party ids taken as right of centre for the ideal-point sign, in order of preference.
 RIGHT_OF_CENTRE = ("us-party-200",)
-
-
-@dataclass
-class Context:
-    """What the signals were computed from (kept for the evidence)."""
-
-    as_of: dt.date
-    legislature: str
-    period: str | None
-    start: dt.date
-    recent_from: dt.date
-    matrix: VoteMatrix | None
-    ideal: np.ndarray | None
-    other_party: dict[str, str | None]
-    against_label: str | None
-    cache: dict = field(default_factory=dict)
 
 
 def period_start(store: Store, legislature: str, period: str | None) -> dt.date | None:
@@ -215,8 +201,6 @@ def compute_signals(
     try:
         legislature = resolve_legislature(store, legislature)
     except NotFoundError:
-        from floorwatch.risk.sittings import attendance_legislature, attendance_signals
-
         body = attendance_legislature(store, legislature)
         if body is None:
             raise
@@ -293,7 +277,7 @@ def compute_signals(
         sig["absence_streak"] = np.fmax(sig["absence_streak"].to_numpy(), streak)
 
     sig["violations"] = _violations(store, members, **common)
-    sig["claims"] = _claims(store, members, as_of)
+    sig["claims"] = claim_counts(store, members, as_of)
     ctx = Context(as_of, legislature, period, start, recent_from, vm, x, other, against_label)
     return sig, ctx
 
@@ -304,23 +288,6 @@ def _violations(store: Store, members: pd.DataFrame, **common) -> np.ndarray:
     from floorwatch.metrics.whips import violations
 
     found = violations(store, **common)
-    if found.empty:
-        return np.zeros(len(members))
-    counts = found.groupby("person_id").size()
-    return members["person_id"].map(counts).fillna(0).to_numpy(dtype="float64")
-
-
-def _claims(store: Store, members: pd.DataFrame, as_of: dt.date) -> np.ndarray:
-    """Claims made on or before ``as_of`` that assert the member will leave or join a group."""
-    tables = {
-        t
-        for (t,) in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    }
-    if "claim" not in tables or not store.scalar("SELECT count(*) FROM claim"):
-        return np.full(len(members), np.nan)
-    from floorwatch.risk.claims_view import claims_about
-
-    found = claims_about(store, as_of)
     if found.empty:
         return np.zeros(len(members))
     counts = found.groupby("person_id").size()

@@ -15,8 +15,9 @@ import pandas as pd
 
 from floorwatch.errors import NotFoundError
 from floorwatch.metrics.attendance import attendance
+from floorwatch.risk.claims_view import claim_counts
 from floorwatch.risk.config import RiskConfig
-from floorwatch.risk.signals import Context, _claims
+from floorwatch.risk.context import Context
 from floorwatch.store import Store
 
 __all__ = ["attendance_legislature", "attendance_signals"]
@@ -91,7 +92,7 @@ def attendance_signals(
     crucial = att["crucial_rate"].to_numpy(dtype="float64", na_value=np.nan)
     sig["crucial_absence"] = 1 - crucial
     sig["absence_streak"] = att["current_streak"].to_numpy(dtype="float64", na_value=np.nan)
-    sig["claims"] = _claims(store, sig, as_of)
+    sig["claims"] = claim_counts(store, sig, as_of)
     missed = store.query(
         """SELECT a.person_id, e.start_date AS date, e.id AS event_id, e.name, e.classification,
                   e.crucial, a.status

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from floorwatch.jsonable import clean, records
 from floorwatch.store import Store
 
 __all__ = [
@@ -205,8 +206,6 @@ def _series(
 
 
 def _rows(frame: pd.DataFrame, person_id: str, columns: list[str]) -> list[dict[str, Any]]:
-    from floorwatch.web.data import records
-
     mine = frame[frame["person_id"] == person_id]
     return records(mine[[c for c in columns if c in mine.columns]])
 
@@ -304,8 +303,6 @@ def member_flag(store: Store, ctx: MemberContext, env: Env) -> dict[str, Any]:
                     "meaning": meaning,
                 }
             )
-    from floorwatch.web.data import clean
-
     return _section(
         True,
         {
@@ -373,8 +370,6 @@ def cohesion_series(
 
 
 def _d(value: Any) -> dt.date | None:
-    from floorwatch.web.data import clean
-
     v = clean(value)
     if isinstance(v, dt.datetime):
         return v.date()
@@ -636,8 +631,6 @@ def party_ideal_points(
 
 # -- claims ---------------------------------------------------------------------------------
 def _claims_frame(store: Store, env: Env, as_of: dt.date, person: str | None = None) -> list[dict]:
-    from floorwatch.web.data import records
-
     claims = env.get("claims")
     frame = claims.list_claims(store, person=person) if person else claims.list_claims(store)
     frame = frame[frame["made_on"].map(lambda d: d is not None and d <= as_of)]
@@ -676,8 +669,6 @@ def claims_scores(store: Store, as_of: dt.date, env: Env) -> dict[str, Any]:
     claims = env.get("claims")
     if claims is None:
         return _missing("claims")
-    from floorwatch.web.data import records
-
     frame = claims.track_records(store, by="source")
     rows = records(frame)
     for r in rows:

@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import logging
 import os
-import re
 import threading
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from floorwatch import __version__
+from floorwatch.dates import parse_date
 from floorwatch.errors import FloorwatchError, InputError, NotFoundError, StoreError
 from floorwatch.web import models as M
 from floorwatch.web.fastpath import FastPath, FastPathMiddleware
@@ -44,7 +44,6 @@ __all__ = ["WebError", "create_app", "parse_as_of"]
 log = logging.getLogger("floorwatch.web")
 
 STATIC = Path(__file__).parent / "static"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 AsOf = Annotated[
     str | None,
@@ -71,21 +70,12 @@ class WebError(Exception):
 
 
 def parse_as_of(value: str | None) -> dt.date | None:
-    """``YYYY-MM-DD`` to a date; None or blank to None; anything else a 400 :class:`WebError`."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
+    """``YYYY-MM-DD`` to a date (:func:`floorwatch.dates.parse_date`); None or blank to None;
+    anything else a 400 :class:`WebError` with the library's message for a bad date."""
     try:
-        if not _DATE.match(text):
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise WebError(
-            400,
-            "Bad as-of date",
-            f"as_of must be a date written YYYY-MM-DD (for example 2001-05-01), "
-            f"but got {value[:40]!r}.",
-        ) from None
+        return parse_date(value, name="as_of")
+    except InputError as exc:
+        raise WebError(400, "Bad as-of date", str(exc)) from None
 
 
 def _wants_json(request: Request) -> bool:

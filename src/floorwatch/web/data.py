@@ -18,14 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import inspect
-import math
-from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
 import pandas as pd
 
+from floorwatch.dates import parse_date, record_end
 from floorwatch.errors import NotFoundError
+from floorwatch.jsonable import clean, records
 from floorwatch.memberships import party_spells, switches
 from floorwatch.settings import SETTINGS
 from floorwatch.store import Store
@@ -77,47 +77,8 @@ def section(available: bool, data: Any = None, note: str | None = None) -> dict[
 
 
 # -- values --------------------------------------------------------------------------------
-def clean(value: Any) -> Any:
-    """A JSON-ready value: NaN/NaT to None, numpy scalars to Python, timestamps to dates."""
-    if value is None:
-        return None
-    if isinstance(value, pd.Timestamp):
-        if pd.isna(value):
-            return None
-        return value.date() if value == value.normalize() else value.to_pydatetime()
-    if isinstance(value, dt.datetime | dt.date | str | bool):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item") and not isinstance(value, list | dict | tuple):
-        try:
-            return clean(value.item())
-        except (ValueError, AttributeError):
-            return value
-    if isinstance(value, list | tuple):
-        return [clean(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): clean(v) for k, v in value.items()}
-    return value
-
-
-def records(data: pd.DataFrame | Iterable[dict] | None) -> list[dict[str, Any]]:
-    """JSON-ready rows from a DataFrame or dicts."""
-    if data is None:
-        return []
-    rows = data.to_dict(orient="records") if isinstance(data, pd.DataFrame) else list(data)
-    return [{str(k): clean(v) for k, v in row.items()} for row in rows]
-
-
 def _date(value: Any) -> dt.date | None:
-    value = clean(value)
-    if value is pd.NaT or (isinstance(value, float) and value != value):
-        return None  # NaT is a datetime subclass: test it before the isinstance below
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
+    return parse_date(clean(value))
 
 
 # -- shared look-ups -----------------------------------------------------------------------
@@ -140,8 +101,7 @@ def build_bounds(store: Store) -> dict[str, Any]:
         " SELECT start_date FROM event WHERE classification <> 'legislative period'"
         " UNION ALL SELECT start_date FROM membership) x WHERE d IS NOT NULL"
     )[0]
-    first, last = _date(row["first"]), _date(row["last"])
-    return {"first": first, "last": last or dt.date.today()}
+    return {"first": parse_date(row["first"]), "last": record_end(store)}
 
 
 def _org_names(store: Store) -> dict[str, dict[str, Any]]:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from floorwatch import __version__
+from floorwatch.dates import past_end
 from floorwatch.errors import NotFoundError
 from floorwatch.store import Store
 from floorwatch.web import _layers as L
@@ -174,6 +175,7 @@ class Dashboard:
             "charts": CHARTS.get(kind, _no_charts)(page, link),
             "as_of": page.get("as_of"),
             "as_of_explicit": as_of is not None,
+            "as_of_note": _past_end(as_of, self.bounds()),
             "bounds": self.bounds(),
             "link": link,
             "member_url": lambda pid: link(f"/member/{_quote(pid)}"),
@@ -241,6 +243,14 @@ def json_path(kind: str, key: str = "") -> str:
     if kind in ("member", "party"):
         return f"/{kind}/{_quote(key)}.json"
     return f"/{kind}.json"
+
+
+def _past_end(as_of: dt.date | None, bounds: dict[str, Any]) -> str | None:
+    """The record-end warning of :func:`floorwatch.dates.resolve_as_of`, for a page."""
+    last = bounds.get("last")
+    if as_of is None or last is None or as_of <= last:
+        return None
+    return past_end(as_of, last)
 
 
 def _title(kind: str, page: dict, spec: PageSpec) -> str:

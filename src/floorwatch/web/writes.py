@@ -24,6 +24,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from floorwatch.claims import COLUMNS
 from floorwatch.store import Store
 from floorwatch.web import models as M
 from floorwatch.web.pages import Dashboard
@@ -32,25 +33,9 @@ from floorwatch.web.security import CSRF_COOKIE, CSRF_FIELD, CsrfSigner, WriteAu
 __all__ = ["CLAIM_FORM_FIELDS", "register"]
 
 #: The fields of the add-claim form (all text; blank means not given).
-CLAIM_FORM_FIELDS = (
-    "made_on",
-    "predicts",
-    "about",
-    "organization",
-    "stance",
-    "deadline",
-    "probability",
-    "wording",
-    "count_min",
-    "count_max",
-    "count_of",
-    "outlet",
-    "speaker",
-    "source_kind",
-    "link",
-    "quote",
-    "note",
-)
+#: The fields of the add-a-claim form: the claim columns (:data:`floorwatch.claims.COLUMNS`)
+#: but the id, which the ledger derives.
+CLAIM_FORM_FIELDS = tuple(c for c in COLUMNS if c != "id")
 
 _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": M.ErrorBody, "description": "Invalid claim (unknown person, bad date...)."},
