@@ -262,12 +262,24 @@ BAD_CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def s107_file(tmp_path_factory):
+    """A store file holding Senate 107, and its tables: ingested once, copied per case."""
+    path = tmp_path_factory.mktemp("s107-bad") / "s107.duckdb"
+    with floorwatch.open(path) as store:
+        floorwatch.ingest_voteview(store, *vv_senate(107))
+        snapshot = _snapshot(store)
+    return path, snapshot
+
+
 @pytest.mark.parametrize(("which", "text", "error", "line", "column", "words"), BAD_CASES)
 def test_bad_input_names_file_line_column_and_writes_nothing(
-    tmp_store, real_data, tmp_path, which, text, error, line, column, words
+    s107_file, tmp_path, which, text, error, line, column, words
 ):
-    floorwatch.ingest_voteview(tmp_store, *_senate(real_data, 107))
-    before = _snapshot(tmp_store)
+    path, before = s107_file
+    shutil.copy(path, tmp_path / "s.duckdb")
+    tmp_store = floorwatch.open(tmp_path / "s.duckdb")
+    assert tmp_store.counts()["vote"] > 60_000
     files = dict(zip(("members", "rollcalls", "votes"), _case(tmp_path), strict=True))
     _write(files[which], text)
     with pytest.raises(error) as info:
@@ -279,6 +291,7 @@ def test_bad_input_names_file_line_column_and_writes_nothing(
     assert words in str(exc)
     assert str(files[which]) in str(exc) and f"line {line}" in str(exc)
     after = _snapshot(tmp_store)
+    tmp_store.close()
     for table in before:
         pd.testing.assert_frame_equal(before[table], after[table], obj=table)
 
