@@ -10,6 +10,7 @@ can catch one class. Each carries the context a user needs to fix the problem::
     ├── StoreError            the database cannot be opened, is read-only, or has a newer schema
     ├── ConfigError           a settings or rules file is wrong
     └── NotFoundError         a person, organisation or date asked for does not exist
+        └── AmbiguousNameError  a name fits several people or organisations: lists them
 
 Numerical estimators warn with :class:`ConvergenceWarning` when they stop before converging;
 a date asked for past the end of the store's record gives a :class:`RecordEndWarning`. The CLI
@@ -21,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "AmbiguousNameError",
     "ConfigError",
     "ConvergenceWarning",
     "EncodingError",
@@ -91,6 +93,24 @@ class ConfigError(FloorwatchError):
 
 class NotFoundError(FloorwatchError):
     """A person, organisation, roll call or other object asked for does not exist."""
+
+
+class AmbiguousNameError(NotFoundError):
+    """A name (or abbreviation) fits two or more people or organisations about equally well.
+
+    ``candidates`` holds them (objects with ``id``, ``name`` and a ``label()``), best first;
+    the message lists them so the user can pick an id.
+    """
+
+    def __init__(self, query: str, what: str, candidates: list) -> None:
+        self.query = query
+        self.what = what
+        self.candidates = list(candidates)
+        listing = "; ".join(c.label() for c in self.candidates)
+        super().__init__(
+            f"{what} {query!r} is ambiguous: {len(self.candidates)} candidates: {listing}. "
+            "Give an id (or a fuller name) instead."
+        )
 
 
 class ConvergenceWarning(UserWarning):

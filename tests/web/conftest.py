@@ -7,8 +7,16 @@ tests build their own file and close it before serving it.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 import floorwatch
@@ -91,3 +99,44 @@ def ro_client(web_store_path):
 def store_builder():
     """:func:`build_web_store`, for tests that need their own store file."""
     return build_web_store
+
+
+@contextlib.contextmanager
+def serving(path: Path, *args: str) -> Iterator[str]:
+    """Run the real ``floorwatch --db PATH serve`` on a free local port; yield its base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ)
+    src = str(Path(floorwatch.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, "-m", "floorwatch", "--db", str(path), "serve"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), *args]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            proc.kill()
+            pytest.fail(f"`floorwatch serve` did not start: {out[-2000:]}")
+        time.sleep(0.1)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """:func:`serving`, for tests that start the dashboard on a store of their own."""
+    return serving

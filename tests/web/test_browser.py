@@ -12,17 +12,10 @@ needed: the system browser is used.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-
-import floorwatch
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -42,41 +35,11 @@ BEFORE = "2001-05-20"
 TIMEOUT_MS = 120_000  # the first page at a new as-of date computes the monthly panels
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, real_data, store_builder):
+def server(tmp_path_factory, real_data, store_builder, serve):
     path = store_builder(tmp_path_factory.mktemp("browser") / "s107.duckdb", real_data)
-    port = _free_port()
-    env = dict(os.environ)
-    src = str(Path(floorwatch.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
-    cmd = [sys.executable, "-m", "floorwatch", "--db", str(path), "serve"]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--token", TOKEN]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-            proc.kill()
-            pytest.fail(f"`floorwatch serve` did not start: {out[-2000:]}")
-        time.sleep(0.1)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        proc.kill()
+    with serve(path, "--token", TOKEN) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

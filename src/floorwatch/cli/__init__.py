@@ -21,7 +21,17 @@ from floorwatch.errors import ConvergenceWarning, FloorwatchError, RecordEndWarn
 __all__ = ["app", "main"]
 
 # Command modules, each optional so that layers can land one at a time.
-_COMMAND_MODULES = ("ingest", "core", "export", "metrics", "ideal", "risk", "claims", "web")
+_COMMAND_MODULES = (
+    "ingest",
+    "core",
+    "export",
+    "metrics",
+    "ideal",
+    "risk",
+    "claims",
+    "web",
+    "names",
+)
 
 for _name in _COMMAND_MODULES:
     try:

@@ -19,7 +19,7 @@ from floorwatch.claims import (
     template_path,
     track_records,
 )
-from floorwatch.cli.common import FormatOption, app, get_store
+from floorwatch.cli.common import FormatOption, app, get_store, resolve_names
 from floorwatch.cli.output import Format, render
 from floorwatch.dates import parse_date
 from floorwatch.errors import InputError
@@ -84,10 +84,18 @@ def add(
     predicts: Annotated[str, typer.Option(help="joins, leaves, expelled or stays.")],
     about: Annotated[
         list[str] | None,
-        typer.Option(help="A person id or scheme:identifier (repeatable)."),
+        typer.Option(
+            help="A person: id, scheme:identifier or name in any script (repeatable).",
+            callback=resolve_names("person"),
+        ),
     ] = None,
     organization: Annotated[
-        str | None, typer.Option("--org", help="Organization joined / party left (its id).")
+        str | None,
+        typer.Option(
+            "--org",
+            help="Organization joined / party left (id, name or abbreviation).",
+            callback=resolve_names("organization"),
+        ),
     ] = None,
     stance: Annotated[str, typer.Option(help="asserts or denies.")] = "asserts",
     deadline: Annotated[
@@ -96,7 +104,11 @@ def add(
     count_min: Annotated[int | None, typer.Option(help="Count claim: at least this many.")] = None,
     count_max: Annotated[int | None, typer.Option(help="Count claim: at most this many.")] = None,
     count_of: Annotated[
-        str | None, typer.Option(help="Count claim: members of this party (id).")
+        str | None,
+        typer.Option(
+            help="Count claim: members of this party (id, name or abbreviation).",
+            callback=resolve_names("organization"),
+        ),
     ] = None,
     probability: Annotated[
         str | None, typer.Option(help="Probability of the claim as stated (0..1 or 70%).")
@@ -162,7 +174,11 @@ def list_(
     fmt: FormatOption = Format.table,
     status: Annotated[_Status | None, typer.Option(help="Only claims with this status.")] = None,
     person: Annotated[
-        str | None, typer.Option(help="Only claims naming this person (id or scheme:identifier).")
+        str | None,
+        typer.Option(
+            help="Only claims naming this person (id, scheme:identifier or name).",
+            callback=resolve_names("person"),
+        ),
     ] = None,
     outlet: Annotated[str | None, typer.Option(help="Only claims from this outlet.")] = None,
     speaker: Annotated[str | None, typer.Option(help="Only claims by this speaker.")] = None,

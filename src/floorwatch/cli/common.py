@@ -10,7 +10,7 @@ import typer
 from floorwatch.cli.output import Format
 from floorwatch.store import Store, open_store
 
-__all__ = ["FormatOption", "app", "get_store", "state"]
+__all__ = ["FormatOption", "app", "get_store", "resolve_names", "state"]
 
 app = typer.Typer(
     name="floorwatch",
@@ -46,3 +46,37 @@ def get_store(*, read_only: bool = False) -> Store:
 FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")
 ]
+
+
+def resolve_names(kind: str, *, split: bool = False):
+    """A Typer option callback that turns names into ids (``kind``: ``person``,
+    ``organization`` or ``group``, i.e. an organization or else a person), through
+    :mod:`floorwatch.names`: an id, ``scheme:identifier``, a name in any script or an
+    abbreviation. ``split`` reads a comma-separated list. An unknown or ambiguous name is an
+    :class:`~floorwatch.errors.InputError` naming the option and listing the candidates."""
+
+    def callback(ctx: typer.Context, param: typer.CallbackParam, value):
+        if not value:
+            return value
+        from floorwatch import names
+        from floorwatch.errors import FloorwatchError, InputError
+
+        resolve = {
+            "person": names.resolve_person,
+            "organization": names.resolve_organization,
+            "group": names.resolve_group_ref,
+            "legislature": names.resolve_legislature,
+        }[kind]
+        many = isinstance(value, list | tuple)
+        items = list(value) if many else [value]
+        try:
+            with get_store() as store:
+                out = []
+                for item in items:
+                    parts = [p.strip() for p in item.split(",")] if split else [item]
+                    out.append(",".join(resolve(store, p) for p in parts if p))
+        except FloorwatchError as exc:
+            raise InputError(f"{param.opts[0]}: {exc}") from exc
+        return out if many else out[0]
+
+    return callback

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from floorwatch.cli.common import FormatOption, app, get_store
+from floorwatch.cli.common import FormatOption, app, get_store, resolve_names
 from floorwatch.cli.output import Format, render
 from floorwatch.idealpoints.legislature import ideal_points, ideal_windows
 
@@ -15,7 +15,12 @@ __all__: list[str] = []
 
 @app.command()
 def ideal(
-    legislature: Annotated[str | None, typer.Option(help="Chamber id, e.g. us-senate.")] = None,
+    legislature: Annotated[
+        str | None,
+        typer.Option(
+            help="Chamber id or name, e.g. us-senate.", callback=resolve_names("legislature")
+        ),
+    ] = None,
     period: Annotated[
         str | None,
         typer.Option(

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from floorwatch.cli.common import FormatOption, app, get_store
+from floorwatch.cli.common import FormatOption, app, get_store, resolve_names
 from floorwatch.cli.output import Format, render
 from floorwatch.metrics import agreement as agreement_metric
 from floorwatch.metrics import attendance as attendance_metric
@@ -41,17 +41,20 @@ LegislatureOption = Annotated[
     str | None,
     typer.Option(
         "--legislature",
-        help="A chamber, legislature or legislative period id (us-senate, us-congress-107).",
+        help="A chamber, legislature (id or name) or legislative period id (us-senate, "
+        "us-congress-107).",
         show_default=False,
+        callback=resolve_names("legislature"),
     ),
 ]
 PartyOption = Annotated[
     str | None,
     typer.Option(
         "--party",
-        help="Party id, abbreviation or name (comma-separated for several): only records made "
-        "while sitting for it.",
+        help="Party id, abbreviation or name in any script (comma-separated for several): only "
+        "records made while sitting for it.",
         show_default=False,
+        callback=resolve_names("organization", split=True),
     ),
 ]
 WindowOption = Annotated[
@@ -224,8 +227,9 @@ def agreement(
         str,
         typer.Option(
             "--with",
-            help="A party, faction or breakaway group (id, abbreviation or name), or person "
-            "ids separated by commas.",
+            help="A party, faction or breakaway group (id, abbreviation or name), or people "
+            "(ids or names) separated by commas.",
+            callback=resolve_names("group", split=True),
         ),
     ],
     fmt: FormatOption = Format.table,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from floorwatch.cli.common import FormatOption, app, get_store
+from floorwatch.cli.common import FormatOption, app, get_store, resolve_names
 from floorwatch.cli.output import Format, render, to_records
 from floorwatch.risk import flags as compute_flags
 from floorwatch.risk import load_config
@@ -18,7 +18,12 @@ from floorwatch.risk.backtest import backtest as run_backtest
 __all__: list[str] = []
 
 LegislatureOption = Annotated[
-    str | None, typer.Option("--legislature", help="Chamber/legislature id, e.g. us-senate.")
+    str | None,
+    typer.Option(
+        "--legislature",
+        help="Chamber/legislature id or name, e.g. us-senate.",
+        callback=resolve_names("legislature"),
+    ),
 ]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="Risk model settings (TOML); see docs/risk.md.")
@@ -74,13 +79,20 @@ def flags(
         ),
     ] = None,
     legislature: LegislatureOption = None,
-    party: Annotated[str | None, typer.Option(help="Only members of this party.")] = None,
+    party: Annotated[
+        str | None,
+        typer.Option(
+            help="Only members of this party (id, abbreviation or name).",
+            callback=resolve_names("organization"),
+        ),
+    ] = None,
     against: Annotated[
         list[str] | None,
         typer.Option(
             "--against",
-            help="Group to measure agreement with (party/faction id, or "
-            "person ids; repeatable). Default: each member's largest other party.",
+            help="Group to measure agreement with (a party or faction, or people: ids, "
+            "names or abbreviations; repeatable). Default: each member's largest other party.",
+            callback=resolve_names("group"),
         ),
     ] = None,
     config: ConfigOption = None,

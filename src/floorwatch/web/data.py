@@ -27,6 +27,7 @@ from floorwatch.dates import parse_date, record_end
 from floorwatch.errors import NotFoundError
 from floorwatch.jsonable import clean, records
 from floorwatch.memberships import party_spells, switches
+from floorwatch.names import other_names
 from floorwatch.settings import SETTINGS
 from floorwatch.store import Store
 from floorwatch.web import _layers as L
@@ -145,6 +146,7 @@ def _member_rows(
                 "person_id": r.person_id,
                 "name": p.get("name", r.person_id),
                 "sort_name": p.get("sort_name") or p.get("name", r.person_id),
+                "other_names": p.get("other_names", []),
                 "area": p.get("area"),
                 "legislature_id": r.legislature_id or None,
                 "party_id": r.party_id,
@@ -164,6 +166,9 @@ def _persons(store: Store) -> dict[str, dict[str, Any]]:
         " SELECT person_id, max(area) AS area FROM membership GROUP BY person_id) a"
         " ON a.person_id = p.id"
     )
+    others = other_names(store, other_script=True)
+    for r in rows:
+        r["other_names"] = others.get(r["id"], [])
     return {r["id"]: r for r in rows}
 
 
@@ -281,6 +286,7 @@ def build_member(store: Store, person_id: str, as_of: dt.date, env: L.Env) -> di
     if not rows:
         raise NotFoundError(f"no member with id {person_id!r}")
     person = rows[0]
+    person["other_names"] = other_names(store, [person_id]).get(person_id, [])
     person["identifiers"] = store.records(
         "SELECT scheme, identifier FROM identifier WHERE person_id = ? ORDER BY scheme",
         [person_id],

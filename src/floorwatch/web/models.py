@@ -27,6 +27,7 @@ __all__ = [
     "MemberPage",
     "MemberRow",
     "MembersPage",
+    "OtherName",
     "OverviewPage",
     "PartyPage",
     "PartySeats",
@@ -94,9 +95,19 @@ class OverviewPage(BaseModel):
     switches: list[SwitchRow]
 
 
+class OtherName(BaseModel):
+    name: str
+    lang: str | None = Field(None, description="BCP 47 language tag as stored (Popolo).")
+    dir: str = Field("auto", description="Text direction: ltr, rtl or auto.")
+    script: str | None = Field(None, description="Unicode script of the name (LATIN, ARABIC).")
+
+
 class MemberRow(BaseModel):
     person_id: str
     name: str
+    other_names: list[OtherName] = Field(
+        default_factory=list, description="Other names written in another script."
+    )
     sort_name: str | None = None
     area: str | None = None
     legislature_id: str | None = None
