@@ -104,8 +104,23 @@ def fold(text: object) -> str:
     return " ".join(s.split())
 
 
+# Spellings and abbreviations of common name words, read as one (for the fuzzy "bare" key).
+_SAME_WORD = {
+    "ch": "chaudhry",
+    "chaudhary": "chaudhry",
+    "choudhry": "chaudhry",
+    "chaudhri": "chaudhry",
+    "md": "muhammad",
+    "muhd": "muhammad",
+    "mohd": "muhammad",
+    "mohammad": "muhammad",
+    "mohammed": "muhammad",
+    "muhammed": "muhammad",
+}
+
+
 def _untitled(key: str) -> str:
-    words = key.split()
+    words = [_SAME_WORD.get(w, w) for w in key.split()]
     while len(words) > 1 and words[0] in _TITLES:
         words = words[1:]
     return " ".join(words)

@@ -163,6 +163,48 @@ def import_(
     console.print(f"Imported {len(ids)} claim(s) from {path}.")
 
 
+@claims_app.command("extract")
+def extract(
+    files: Annotated[
+        list[Path], typer.Argument(help="Articles: text or HTML files, or folders of them.")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the CSV here (default: stdout).")
+    ] = None,
+    made_on: Annotated[
+        str | None,
+        typer.Option("--made-on", help="Date of the articles (default: from the HTML)."),
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet (default: from the HTML).")] = None,
+    link: Annotated[str | None, typer.Option(help="Link (default: from the HTML).")] = None,
+    accept: Annotated[
+        bool,
+        typer.Option(
+            "--accept", help="Also import the proposals that name people or a count, unreviewed."
+        ),
+    ] = False,
+) -> None:
+    """Propose the claims news articles make, in the claims CSV template, for review."""
+    from floorwatch.claims.extract import accept_claims, importable, propose_claims, write_csv
+
+    date = _date(made_on, "--made-on")
+    with get_store() as store:
+        frame = propose_claims(store, files, made_on=date, outlet=outlet, link=link)
+        ids = accept_claims(store, frame) if accept else []
+    text = write_csv(frame, out)
+    if out is None:
+        print(text, end="")
+    ready = len(importable(frame))
+    console.print(
+        f"Proposed {len(frame)} claim(s), {ready} naming people or a count"
+        + (
+            f"; imported {len(ids)}."
+            if accept
+            else f"; review, then `floorwatch claims import {out or 'FILE'}`."
+        )
+    )
+
+
 @claims_app.command("template")
 def template() -> None:
     """Print the CSV template for `floorwatch claims import`."""

@@ -31,6 +31,8 @@ __all__ = [
     "OverviewPage",
     "PartyPage",
     "PartySeats",
+    "ProposeIn",
+    "Proposals",
     "Section",
     "SwitchRow",
     "SwitchesPage",
@@ -230,6 +232,27 @@ class ClaimOverrideIn(BaseModel):
     status: str = Field(description="true, false or pending")
     note: str = Field(min_length=1)
     by: str = Field(min_length=1, description="Who made the call.")
+
+
+class ProposeIn(BaseModel):
+    """An article to propose claims from (:mod:`floorwatch.claims.extract`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=500_000, description="The article: plain text or HTML.")
+    made_on: dt.date
+    outlet: str | None = Field(None, max_length=500)
+    link: str | None = Field(None, max_length=2000)
+
+
+class Proposals(BaseModel):
+    """Proposed claims, as rows of the claims CSV template; nothing is stored."""
+
+    rows: list[dict[str, Any]]
+    importable: int = Field(
+        description="Rows that name people or a count (and, for a "
+        "'joins', its organization): ready to add as they are."
+    )
 
 
 class WriteResult(BaseModel):

@@ -1,12 +1,16 @@
-"""Token-protected writes: add a claim, override or re-resolve claims.
+"""Token-protected writes: add a claim, override or re-resolve claims; propose claims from an
+article (nothing is stored until a proposal is added).
 
 Two doors to the same :mod:`floorwatch.claims` functions:
 
 - the JSON API (``POST /api/claims``, ``POST /api/claims/{id}/override``,
-  ``POST /api/claims/resolve``): the token as ``Authorization: Bearer``;
+  ``POST /api/claims/resolve``, ``POST /api/claims/propose``): the token as
+  ``Authorization: Bearer``;
 - the HTML forms on the claims page (``POST /claims``, ``POST /claims/{id}/override``,
-  ``POST /claims/resolve``): a valid CSRF token (cookie and hidden field) *and* the write token
-  typed into the form (or a bearer header). Success redirects back (303, post/redirect/get).
+  ``POST /claims/resolve``, ``POST /claims/propose``): a valid CSRF token (cookie and hidden
+  field) *and* the write token typed into the form (or a bearer header). Success redirects
+  back (303, post/redirect/get); a proposal answers with a page of proposed claims, each with
+  an "Add" form.
 
 A server started without a token answers 403 to every write; a wrong or missing token is 401.
 Each write opens a short-lived read-write connection (see
@@ -16,14 +20,16 @@ the ledger shows the new claim's status at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from floorwatch import __version__
 from floorwatch.claims import COLUMNS
 from floorwatch.store import Store
 from floorwatch.web import models as M
@@ -31,6 +37,17 @@ from floorwatch.web.pages import Dashboard
 from floorwatch.web.security import CSRF_COOKIE, CSRF_FIELD, CsrfSigner, WriteAuth, bearer_token
 
 __all__ = ["CLAIM_FORM_FIELDS", "register"]
+
+
+def _ready(row: dict[str, Any]) -> bool:
+    """A proposal the ledger takes as it is (see ``floorwatch.claims.extract.importable``)."""
+    subject = (
+        bool(row.get("about"))
+        or row.get("count_min") is not None
+        or (row.get("count_max") is not None)
+    )
+    return subject and (row.get("predicts") != "joins" or bool(row.get("organization")))
+
 
 #: The fields of the add-claim form (all text; blank means not given).
 #: The fields of the add-a-claim form: the claim columns (:data:`floorwatch.claims.COLUMNS`)
@@ -125,6 +142,30 @@ def register(
         await write(lambda s: layer.override(s, claim_id, body.status, body.note, body.by))
         return M.WriteResult(ok=True, claim_id=claim_id)
 
+    def proposals(fields: dict[str, Any]) -> Any:
+        """Proposed claims for an article's text: (template rows as dicts, the CSV text)."""
+        from floorwatch.claims import extract
+        from floorwatch.web.data import records
+
+        def run() -> tuple[list[dict[str, Any]], str]:
+            with dash.access.reader() as store:
+                frame = extract.propose_from_text(store, **fields)
+            return records(frame), extract.write_csv(frame)
+
+        return run_in_threadpool(run)
+
+    @app.post(
+        "/api/claims/propose",
+        response_model=M.Proposals,
+        dependencies=[Depends(bearer_required)],
+        responses=_AUTH_RESPONSES,
+        summary="Propose the claims an article makes, for review (needs the bearer token)",
+    )
+    async def api_propose(request: Request, body: M.ProposeIn) -> M.Proposals:
+        claims_layer()
+        rows, _ = await proposals(body.model_dump())
+        return M.Proposals(rows=rows, importable=sum(_ready(r) for r in rows))
+
     @app.post(
         "/api/claims/resolve",
         response_model=M.WriteResult,
@@ -172,6 +213,42 @@ def register(
         by = (fields.get("by") or "").strip()
         await write(lambda s: layer.override(s, claim_id, status, note, by))
         return back(request, f"#claim-{urllib.parse.quote(claim_id)}")
+
+    @app.post("/claims/propose", include_in_schema=False)
+    async def form_propose(request: Request) -> HTMLResponse:
+        fields = await checked_form(request)
+        claims_layer()
+        text = fields.get("text") or ""
+        if not text.strip():
+            raise error(400, "No article", "Paste the article's text (or HTML) to propose claims.")
+        try:
+            made_on = dt.date.fromisoformat((fields.get("made_on") or "").strip())
+        except ValueError:
+            raise error(400, "Bad date", "made_on: expected a date YYYY-MM-DD.") from None
+        rows, csv_text = await proposals(
+            {
+                "text": text[:500_000],
+                "made_on": made_on,
+                "outlet": (fields.get("outlet") or "").strip() or None,
+                "link": (fields.get("link") or "").strip() or None,
+            }
+        )
+        html = dash.jinja.get_template("claims_proposed.html").render(
+            rows=[{**r, "ready": _ready(r)} for r in rows],
+            fields=CLAIM_FORM_FIELDS,
+            csv_text=csv_text,
+            csrf=fields.get(CSRF_FIELD),
+            title="Proposed claims",
+            page={},
+            as_of=None,
+            as_of_explicit=False,
+            bounds=None,
+            link=lambda p: p,
+            writable=True,
+            stale=False,
+            version=__version__,
+        )
+        return HTMLResponse(html, headers={"cache-control": "no-store"})
 
     @app.post("/claims/resolve", include_in_schema=False)
     async def form_resolve(request: Request) -> RedirectResponse:
