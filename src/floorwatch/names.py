@@ -27,13 +27,13 @@ Names are matched within one script: a Latin query does not find a name stored o
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from floorwatch.dates import parse_date
 from floorwatch.errors import AmbiguousNameError, NotFoundError
 from floorwatch.memberships import PARTY_SPELLS_SQL
 from floorwatch.store import Store
@@ -422,12 +422,6 @@ def _with_matches(frame: pd.DataFrame, found: list[Candidate], id_col: str) -> p
     return frame.sort_values(id_col, key=lambda col: col.map(order))
 
 
-def _as_of(as_of: object) -> dt.date | None:
-    if as_of is None or as_of == "":
-        return None
-    return pd.Timestamp(str(as_of)).date()
-
-
 def script_of(text: object) -> str | None:
     """The Unicode script of the first letter of ``text`` (``LATIN``, ``ARABIC``,
     ``DEVANAGARI``, ...), from the character's Unicode name; None without a letter."""
@@ -494,7 +488,7 @@ def people(
     and score, best first. ``party`` keeps those whose party is this one (id, abbreviation or
     name).
     """
-    when = _as_of(as_of)
+    when = parse_date(as_of, name="as_of")
     if query:
         found = find_people(store, query, limit=limit or 50)
         ids = [c.id for c in found]
@@ -601,7 +595,7 @@ def organizations(
         params,
     )
     for col in ("founding_date", "dissolution_date"):
-        frame[col] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in frame[col]]
+        frame[col] = [parse_date(d) for d in frame[col]]
     if found:
         frame = _with_matches(frame, found, "organization_id")
     if limit:

@@ -108,19 +108,11 @@ def test_html_metadata_and_text(data):
 def test_cli_writes_the_template_and_accept_imports(tmp_path, test_data, data, capsys):
     db = build(tmp_path / "cli.duckdb", test_data)
     out = tmp_path / "proposed.csv"
-    code = main(
-        [
-            "--db",
-            str(db),
-            "claims",
-            "extract",
-            str(data / "articles"),
-            "-o",
-            str(out),
-            "--made-on",
-            "2016-03-20",
-        ]
-    )
+
+    def extract(*args: str) -> int:
+        return main(["--db", str(db), "claims", "extract", *args])
+
+    code = extract(str(data / "articles"), "-o", str(out), "--made-on", "2016-03-20")
     assert code == 0
     text = out.read_text(encoding="utf-8")
     header = text.splitlines()[0]
@@ -149,21 +141,10 @@ def test_cli_writes_the_template_and_accept_imports(tmp_path, test_data, data, c
         imported = s.scalar("SELECT count(*) FROM claim")
     assert imported >= 8
     capsys.readouterr()
-    code = main(
-        [
-            "--db",
-            str(db),
-            "claims",
-            "extract",
-            str(data / "articles"),
-            "--made-on",
-            "2016-03-20",
-            "--accept",
-        ]
-    )
+    code = extract(str(data / "articles"), "--made-on", "2016-03-20", "--accept")
     assert code == 0
     with floorwatch.open(db) as s:  # --accept imports the same rows: the ids are the same
         assert s.scalar("SELECT count(*) FROM claim") == imported
-    code = main(["--db", str(db), "claims", "extract", str(data / "articles" / "02-two-join.txt")])
+    code = extract(str(data / "articles" / "02-two-join.txt"))
     assert code == 1
     assert "--made-on" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from floorwatch.dates import parse_date
 from floorwatch.errors import InputError
 
 __all__ = ["Article", "article_from_text", "read_article", "read_articles"]
@@ -73,14 +74,10 @@ class _HTML(html.parser.HTMLParser):
 
 
 def _date_of(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
-    if not m:
-        return None
+    """The date of a metadata value (a date or a date-time); None when it is not one."""
     try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
+        return parse_date(text, stamp=True)
+    except InputError:
         return None
 
 

@@ -54,6 +54,7 @@ from spacy.symbols import ORTH
 
 from floorwatch.claims.articles import Article, article_from_text, read_articles
 from floorwatch.claims.model import COLUMNS
+from floorwatch.dates import parse_date
 from floorwatch.errors import InputError
 from floorwatch.names import NameIndex, fold, similarity
 from floorwatch.store import Store
@@ -528,7 +529,7 @@ def extract_claims(
     """
     nlp, matcher = _pipeline()
     if made_on is not None:
-        article.made_on = pd.Timestamp(str(made_on)).date()
+        article.made_on = parse_date(made_on, name="made_on")
     article.outlet = outlet or article.outlet
     article.link = link or article.link
     res = _Resolver(store)

@@ -187,7 +187,7 @@ def extract(
     """Propose the claims news articles make, in the claims CSV template, for review."""
     from floorwatch.claims.extract import accept_claims, importable, propose_claims, write_csv
 
-    date = _date(made_on, "--made-on")
+    date = parse_date(made_on, name="--made-on")
     with get_store() as store:
         frame = propose_claims(store, files, made_on=date, outlet=outlet, link=link)
         ids = accept_claims(store, frame) if accept else []

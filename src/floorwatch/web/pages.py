@@ -210,22 +210,25 @@ class Dashboard:
         except Exception:  # noqa: BLE001 - warming is best effort
             log.exception("warming the dashboard's cache failed")
 
+    def plain_html(self, template: str, **ctx: object) -> str:
+        """A page outside the page table (an error, proposed claims): ``template`` with the
+        base layout's context (no as-of control) and ``ctx``."""
+        base: dict[str, object] = {
+            "page": {},
+            "as_of": None,
+            "as_of_explicit": False,
+            "bounds": None,
+            "link": lambda p: p,
+            "writable": False,
+            "stale": False,
+            "version": __version__,
+        }
+        return self.jinja.get_template(template).render(**{**base, **ctx})
+
     def error_html(self, status: int, title: str, detail: str) -> str:
         name = f"{status}.html"
         template = name if (TEMPLATES / name).exists() else "error.html"
-        return self.jinja.get_template(template).render(
-            status=status,
-            title=title,
-            detail=detail,
-            page={},
-            as_of=None,
-            as_of_explicit=False,
-            bounds=None,
-            link=lambda p: p,
-            writable=False,
-            stale=False,
-            version=__version__,
-        )
+        return self.plain_html(template, status=status, title=title, detail=detail)
 
 
 def page_key(page: dict, kind: str) -> str:

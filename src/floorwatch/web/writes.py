@@ -20,7 +20,6 @@ the ledger shows the new claim's status at once.
 
 from __future__ import annotations
 
-import datetime as dt
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
@@ -29,8 +28,9 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from floorwatch import __version__
 from floorwatch.claims import COLUMNS
+from floorwatch.dates import parse_date
+from floorwatch.errors import InputError
 from floorwatch.store import Store
 from floorwatch.web import models as M
 from floorwatch.web.pages import Dashboard
@@ -222,9 +222,11 @@ def register(
         if not text.strip():
             raise error(400, "No article", "Paste the article's text (or HTML) to propose claims.")
         try:
-            made_on = dt.date.fromisoformat((fields.get("made_on") or "").strip())
-        except ValueError:
-            raise error(400, "Bad date", "made_on: expected a date YYYY-MM-DD.") from None
+            made_on = parse_date(fields.get("made_on"), name="made_on")
+        except InputError as exc:
+            raise error(400, "Bad date", str(exc)) from None
+        if made_on is None:
+            raise error(400, "Bad date", "made_on: give the date the article was published.")
         rows, csv_text = await proposals(
             {
                 "text": text[:500_000],
@@ -233,20 +235,14 @@ def register(
                 "link": (fields.get("link") or "").strip() or None,
             }
         )
-        html = dash.jinja.get_template("claims_proposed.html").render(
+        html = dash.plain_html(
+            "claims_proposed.html",
             rows=[{**r, "ready": _ready(r)} for r in rows],
             fields=CLAIM_FORM_FIELDS,
             csv_text=csv_text,
             csrf=fields.get(CSRF_FIELD),
             title="Proposed claims",
-            page={},
-            as_of=None,
-            as_of_explicit=False,
-            bounds=None,
-            link=lambda p: p,
             writable=True,
-            stale=False,
-            version=__version__,
         )
         return HTMLResponse(html, headers={"cache-control": "no-store"})
 
