@@ -97,6 +97,7 @@ def test_appointed_senator_dated_by_first_vote(s111_store, real_data):
     assert str(start) == first
 
 
+@pytest.mark.shared("voteview-hsall")
 def test_hsall_mid_congress_switches(tmp_store, shared_data):
     path = shared_data / "voteview-hsall" / "HSall_members.csv"
     floorwatch.ingest_voteview(tmp_store, path)
@@ -128,6 +129,7 @@ def test_hsall_mid_congress_switches(tmp_store, shared_data):
     ]
 
 
+@pytest.mark.shared("voteview-hsall")
 def test_house_107_goode_ordered_by_roll_calls(tmp_store, shared_data):
     d = shared_data / "voteview-hsall"
     floorwatch.ingest_voteview(
