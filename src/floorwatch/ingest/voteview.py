@@ -38,6 +38,8 @@ from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns
 from floorwatch.store import Store
 
 __all__ = [
+    "CAST_OPTION_SQL",
+    "CAST_POSITION_SQL",
     "PARTY_NAMES",
     "VoteviewResult",
     "congress_dates",
@@ -72,6 +74,17 @@ CHAMBER_NAMES = {
     "us-house": "United States House of Representatives",
     "us-senate": "United States Senate",
 }
+
+#: SQL for the Popolo option of a Voteview cast code ``{c}`` (the table above).
+CAST_OPTION_SQL = (
+    "CASE WHEN {c} IN (1, 3) THEN 'yes' WHEN {c} IN (4, 6) THEN 'no' "
+    "WHEN {c} IN (2, 5) THEN 'paired' WHEN {c} IN (7, 8) THEN 'present' ELSE 'not voting' END"
+)
+#: SQL for the position (+1 yea, -1 nay, 0 present, NULL not voting) of cast code ``{c}``.
+CAST_POSITION_SQL = (
+    "CASE WHEN {c} BETWEEN 1 AND 3 THEN 1 WHEN {c} BETWEEN 4 AND 6 THEN -1 "
+    "WHEN {c} IN (7, 8) THEN 0 ELSE NULL END"
+)
 
 _REQUIRED_MEMBERS = ("congress", "chamber", "icpsr", "party_code", "bioname")
 _REQUIRED_ROLLCALLS = ("congress", "chamber", "rollnumber", "date")
@@ -576,15 +589,12 @@ def _write_rollcalls_and_votes(
         return
     store.execute("DELETE FROM vote WHERE vote_event_id IN (SELECT id FROM _vv_ve)")
     store.execute(
-        """INSERT INTO vote (vote_event_id, voter_id, option, position, cast_code, group_id, role)
+        f"""INSERT INTO vote (vote_event_id, voter_id, option, position, cast_code, group_id, role)
         SELECT CASE v.chamber WHEN 'House' THEN 'us-house' ELSE 'us-senate' END
                    || '-' || v.congress || '-' || v.rollnumber,
                m.person_id,
-               CASE WHEN v.cast_code IN (1, 3) THEN 'yes' WHEN v.cast_code IN (4, 6) THEN 'no'
-                    WHEN v.cast_code IN (2, 5) THEN 'paired'
-                    WHEN v.cast_code IN (7, 8) THEN 'present' ELSE 'not voting' END,
-               CASE WHEN v.cast_code BETWEEN 1 AND 3 THEN 1 WHEN v.cast_code BETWEEN 4 AND 6 THEN -1
-                    WHEN v.cast_code IN (7, 8) THEN 0 ELSE NULL END,
+               {CAST_OPTION_SQL.format(c="v.cast_code")},
+               {CAST_POSITION_SQL.format(c="v.cast_code")},
                v.cast_code, 'us-party-' || m.party_code, NULL
         FROM _vv_votes v JOIN _vv_members m USING (congress, chamber, icpsr)
         WHERE v.cast_code <> 0"""
