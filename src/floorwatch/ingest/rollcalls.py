@@ -293,7 +293,7 @@ def _load_votes(store: Store, path: Path, columns: Mapping[str, str]) -> None:
     fail_on_first(
         store,
         table,
-        f"NOT EXISTS (SELECT 1 FROM _rc_r r WHERE r.rollnumber = {_q(c['rollnumber'])})",
+        f"NOT EXISTS (SELECT 1 FROM _rc_r r WHERE r.rollnumber = {table}.{_q(c['rollnumber'])})",
         file=path,
         column=c["rollnumber"],
         problem="unknown roll call {value}: it is not in the roll-calls file",
@@ -460,7 +460,6 @@ def _write(
             problem="unknown member {value}: not in the members file",
             value_sql="member_id",
         )
-    _make_label_table(store, leg)
     store.execute(
         "INSERT OR REPLACE INTO organization (id, name, classification, source) "
         "VALUES (?, ?, 'legislature', 'rollcalls')",
@@ -473,14 +472,6 @@ def _write(
                min(date), max(date), 0, 'rollcalls'
         FROM _rc_r GROUP BY period"""
     )
-    store.execute(
-        f"""INSERT OR REPLACE INTO organization (id, name, classification, abbreviation,
-            parent_id, source)
-        SELECT DISTINCT {_label_id_sql("party", "v.label")}, v.label, ?, v.label, {L},
-               'rollcalls'
-        FROM _rc_v v""",
-        [label_kind],
-    )
     if not mpath:
         store.execute(
             """CREATE OR REPLACE TEMP TABLE _rc_m AS SELECT DISTINCT member_id,
@@ -491,6 +482,15 @@ def _write(
     store.execute(
         f"CREATE OR REPLACE TEMP TABLE _rc_m AS SELECT {L} || '-' || member_id AS person_id, * "
         "FROM _rc_m"
+    )
+    _make_label_table(store, leg)
+    store.execute(
+        f"""INSERT OR REPLACE INTO organization (id, name, classification, abbreviation,
+            parent_id, source)
+        SELECT DISTINCT {_label_id_sql("party", "v.label")}, v.label, ?, v.label, {L},
+               'rollcalls'
+        FROM _rc_v v""",
+        [label_kind],
     )
     store.execute(
         f"""INSERT OR REPLACE INTO person (id, name, sort_name, given_name, family_name, source)
