@@ -10,7 +10,7 @@ Câmara records the deputy's party). From these labels, per person and legislati
 * a change is a **flicker** when either run has fewer than ``min_run`` votes (default 3: a
   label printed for one or two votes, mostly A -> B -> A glitches);
 * a change is a **relabel** when the two labels name one party: a rename, a merger or a
-  spelling variant. Relabels are the pairs the user lists (in either direction), and, with
+  spelling variant. Relabels are the pairs the user lists (old -> new), and, with
   ``detect_relabels``, the pairs where *a whole party is relabelled at once*: label A is never
   used again in the period after the change, and at least half (and at least two) of the
   members recorded under A at its last roll call next appear under B;
@@ -43,8 +43,8 @@ class LabelRules:
     min_run:
         A change where either run has fewer votes is a flicker (1: every change counts).
     relabels:
-        Pairs of labels that name one party (a rename, merger or spelling variant); a change
-        between them, in either direction, is a relabel.
+        Pairs (old, new) of labels that name one party (a rename, merger or spelling
+        variant); a change from old to new is a relabel (list both ways for a variant).
     detect_relabels:
         Also find relabels in the data (a whole party relabelled at once).
     no_party:
@@ -79,8 +79,7 @@ def changes_sql(votes: str, rules: LabelRules, relabel_table: str | None) -> str
     first_seq_to, first_date_to, n_from, n_to, kind.
     """
     given = (
-        f"SELECT NULL AS period, a, b FROM {relabel_table} "
-        f"UNION SELECT NULL, b, a FROM {relabel_table}"
+        f"SELECT NULL AS period, a, b FROM {relabel_table}"
         if relabel_table
         else "SELECT NULL AS period, NULL AS a, NULL AS b WHERE false"
     )
