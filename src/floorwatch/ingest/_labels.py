@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_MIN_RUN", "LabelRules", "changes_sql", "spells_sql"]
+__all__ = ["DEFAULT_MIN_RUN", "LabelRules", "changes_sql", "runs_sql", "spells_sql"]
 
 #: Runs shorter than this many votes are flickers, not switches.
 DEFAULT_MIN_RUN = 3
@@ -57,24 +57,39 @@ class LabelRules:
     no_party: tuple[str, ...] = ()
 
 
-def _runs_sql(votes: str) -> str:
-    """Runs of one label from ``votes`` (columns person_id, period, seq, date, label)."""
+def runs_sql(votes: str) -> str:
+    """SQL for the runs of one label in ``votes`` (columns person_id, period, seq, date,
+    label): person_id, period, run (1, 2, ...), label, n, seq0, seq1, date0, date1.
+
+    One sort of the votes: each vote's previous label, seq and date and its row number; the
+    votes where the label changes (few) start the runs, and each run ends where the next
+    starts (the person's last vote for the last run)."""
     return f"""
-    brk AS (SELECT *, CASE WHEN label IS DISTINCT FROM lag(label) OVER
-                (PARTITION BY person_id, period ORDER BY seq) THEN 1 ELSE 0 END AS b
-            FROM {votes}),
-    numbered AS (SELECT *, sum(b) OVER (PARTITION BY person_id, period ORDER BY seq
-                                        ROWS UNBOUNDED PRECEDING) AS run FROM brk),
-    runs AS (SELECT person_id, period, run, min(label) AS label, count(*) AS n,
-                    min(seq) AS seq0, max(seq) AS seq1, min(date) AS date0, max(date) AS date1
-             FROM numbered GROUP BY person_id, period, run)"""
+    WITH w AS (
+        SELECT person_id, period, seq, date, label,
+               lag(label) OVER o AS prev_label, lag(seq) OVER o AS prev_seq,
+               lag(date) OVER o AS prev_date, row_number() OVER o AS rn
+        FROM {votes} WINDOW o AS (PARTITION BY person_id, period ORDER BY seq)),
+    starts AS (
+        SELECT person_id, period, seq AS seq0, date AS date0, label, rn,
+               row_number() OVER p AS run, lead(rn) OVER p AS next_rn,
+               lead(prev_seq) OVER p AS end_seq, lead(prev_date) OVER p AS end_date
+        FROM w WHERE rn = 1 OR label IS DISTINCT FROM prev_label
+        WINDOW p AS (PARTITION BY person_id, period ORDER BY rn)),
+    last_vote AS (
+        SELECT person_id, period, count(*) AS total, max(seq) AS seq1, max(date) AS date1
+        FROM {votes} GROUP BY person_id, period)
+    SELECT s.person_id, s.period, s.run, s.label, coalesce(s.next_rn, l.total + 1) - s.rn AS n,
+           s.seq0, coalesce(s.end_seq, l.seq1) AS seq1, s.date0,
+           coalesce(s.end_date, l.date1) AS date1
+    FROM starts s JOIN last_vote l USING (person_id, period)"""
 
 
-def changes_sql(votes: str, rules: LabelRules, relabel_table: str | None) -> str:
+def changes_sql(runs: str, rules: LabelRules, relabel_table: str | None) -> str:
     """SQL listing every label change with its kind.
 
-    ``votes`` is a relation with columns person_id, period, seq (the roll call's order),
-    date and label; ``relabel_table`` a relation (a, b) of the user's relabel pairs, or None.
+    ``runs`` is a relation of :func:`runs_sql`; ``relabel_table`` a relation (a, b) of the
+    user's relabel pairs, or None.
     Columns: person_id, period, from_label, to_label, last_seq_from, last_date_from,
     first_seq_to, first_date_to, n_from, n_to, kind.
     """
@@ -101,7 +116,7 @@ def changes_sql(votes: str, rules: LabelRules, relabel_table: str | None) -> str
         HAVING count(*) >= 2 AND 2 * count(*) >= voters"""
     no_party = ", ".join("'" + x.replace("'", "''") + "'" for x in rules.no_party) or "NULL"
     return f"""
-    WITH {_runs_sql(votes)},
+    WITH runs AS (SELECT * FROM {runs}),
     ch AS (SELECT a.person_id, a.period, a.run, a.label AS from_label, b.label AS to_label,
                   a.seq1 AS last_seq_from, a.date1 AS last_date_from, b.seq0 AS first_seq_to,
                   b.date0 AS first_date_to, a.n AS n_from, b.n AS n_to
@@ -120,12 +135,12 @@ def changes_sql(votes: str, rules: LabelRules, relabel_table: str | None) -> str
     FROM ch"""
 
 
-def spells_sql(votes: str, rules: LabelRules) -> str:
+def spells_sql(runs: str, rules: LabelRules) -> str:
     """SQL for the spells (flickers absorbed): person_id, period, spell (1, 2, ...), label,
     first_seq, last_seq, start_date, end_date, n_votes."""
     k = int(rules.min_run)
     return f"""
-    WITH {_runs_sql(votes)},
+    WITH runs AS (SELECT * FROM {runs}),
     kept AS (SELECT *, sum(CASE WHEN n >= {k} THEN 1 ELSE 0 END) OVER w AS grp,
                     max(CASE WHEN n >= {k} THEN 1 ELSE 0 END) OVER (PARTITION BY person_id,
                         period) AS any_long

@@ -32,7 +32,7 @@ import pandas as pd
 
 from floorwatch.errors import InputError
 from floorwatch.ingest._common import check_utf8, fail_on_first, require_file
-from floorwatch.ingest._labels import LabelRules, changes_sql, spells_sql
+from floorwatch.ingest._labels import LabelRules, changes_sql, runs_sql, spells_sql
 from floorwatch.ingest.voteview import CAST_OPTION_SQL, CAST_POSITION_SQL
 from floorwatch.store import Store
 from floorwatch.store.db import csv_header
@@ -413,9 +413,9 @@ def ingest_rollcalls(
         "_rc_v",
         "_rc_m_raw",
         "_rc_m",
-        "_rc_lv",
         "_rc_sp",
         "_rc_lab",
+        "_rc_runs",
     )
     try:
         with store.transaction():
@@ -487,9 +487,7 @@ def _write(
     store.execute(
         f"""INSERT OR REPLACE INTO organization (id, name, classification, abbreviation,
             parent_id, source)
-        SELECT DISTINCT {_label_id_sql("party", "v.label")}, v.label, ?, v.label, {L},
-               'rollcalls'
-        FROM _rc_v v""",
+        SELECT org_id, label, ?, label, {L}, 'rollcalls' FROM _rc_lab WHERE kind = 'party'""",
         [label_kind],
     )
     store.execute(
@@ -533,8 +531,10 @@ def _write(
         f"""INSERT INTO vote (vote_event_id, voter_id, option, position, cast_code, group_id)
         SELECT r.ve_id, {L} || '-' || v.member_id, {CAST_OPTION_SQL.format(c="v.cast_code")},
                {CAST_POSITION_SQL.format(c="v.cast_code")}, v.cast_code,
-               {_label_id_sql("party", "v.label")}
-        FROM _rc_v v JOIN _rc_r r USING (rollnumber) WHERE v.cast_code <> 0"""
+               l.org_id
+        FROM _rc_v v JOIN _rc_r r USING (rollnumber)
+        JOIN _rc_lab l ON l.kind = 'party' AND l.label = v.label
+        WHERE v.cast_code <> 0"""
     )
     result.votes = int(store.scalar("SELECT count(*) FROM _rc_v WHERE cast_code <> 0"))
     _write_memberships(store, leg, rules, src, result)
@@ -544,12 +544,13 @@ def _write_memberships(
     store: Store, leg: str, rules: LabelRules, src: str, result: RollcallsResult
 ) -> None:
     L = _lit(leg)
-    store.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _rc_lv AS
-        SELECT {L} || '-' || v.member_id AS person_id, r.period, r.rollnumber AS seq, r.date,
-               v.label
-        FROM _rc_v v JOIN _rc_r r USING (rollnumber) WHERE v.cast_code <> 0"""
+    # the runs are found on the member ids (shorter sort keys), then named by person id
+    votes = (
+        "(SELECT v.member_id AS person_id, r.period, r.rollnumber AS seq, r.date, v.label "
+        "FROM _rc_v v JOIN _rc_r r USING (rollnumber) WHERE v.cast_code <> 0)"
     )
+    store.execute(f"CREATE OR REPLACE TEMP TABLE _rc_runs AS {runs_sql(votes)}")
+    store.execute(f"UPDATE _rc_runs SET person_id = {L} || '-' || person_id")
     relabel = None
     if rules.relabels:
         store.register(
@@ -558,14 +559,14 @@ def _write_memberships(
         )
         relabel = "_rc_relabel_frame"
     result.changes = store.query(
-        f"SELECT * FROM ({changes_sql('_rc_lv', rules, relabel)}) c "
+        f"SELECT * FROM ({changes_sql('_rc_runs', rules, relabel)}) c "
         "ORDER BY person_id, period, last_seq_from"
     )
     store.register("_rc_changes", result.changes)
     try:
         store.execute(
             f"""CREATE OR REPLACE TEMP TABLE _rc_sp AS
-            WITH s AS ({spells_sql("_rc_lv", rules)}),
+            WITH s AS ({spells_sql("_rc_runs", rules)}),
             o AS (SELECT *, lead(label) OVER w AS next_label, lag(label) OVER w AS prev_label
                   FROM s WINDOW w AS (PARTITION BY person_id, period ORDER BY spell)),
             renamed AS (SELECT DISTINCT period, from_label, to_label FROM _rc_changes
