@@ -37,6 +37,7 @@ def _switch_set(frame, prefix):
     }
 
 
+@pytest.mark.shared("ep-rcv-p7-p9")
 @pytest.mark.parametrize("term", ["P7", "P8", "P9"])
 def test_ep_switches_match_transitions(tmp_store, shared_data, term):
     d = shared_data / "ep-rcv-p7-p9"
@@ -58,6 +59,7 @@ def test_ep_switches_match_transitions(tmp_store, shared_data, term):
     assert result.count("switch") == len(tf)
 
 
+@pytest.mark.shared("brazil-chamber-1991-2017")
 def test_brazil_switches_match_transitions(tmp_store, shared_data):
     d = shared_data / "brazil-chamber-1991-2017"
     rules = LabelRules(relabels=BR_RELABELS, detect_relabels=False, no_party=("S.Part.",))
