@@ -44,22 +44,30 @@ def _br(store, rc, **kw):
     )
 
 
+def _stored_switches(store, legislature: str) -> set[tuple]:
+    """(member id, from, to, date from, date to) of the switches in the store."""
+    sw = switches(store, legislature=legislature)
+    cols = ["person_id", "from_party", "to_party", "date_from", "date_to"]
+    return {
+        (p.removeprefix(legislature + "-"), f, t, str(a), str(b))
+        for p, f, t, a, b in sw[cols].itertuples(index=False)
+    }
+
+
+def _file_switches(expected: pd.DataFrame, cols: list[str]) -> set[tuple]:
+    """The same from a transitions file's ``kind = switch`` rows (``cols``: its columns for
+    the member id, from, to)."""
+    real = expected[expected.kind == "switch"]
+    return set(
+        zip(*(real[c] for c in cols), real.last_date_in_from, real.first_date_in_to, strict=True)
+    )
+
+
 def test_ep_fidesz_switch_dated_and_rename_not_a_switch(tmp_store, rc):
     result = _ep(tmp_store, rc)
     expected = pd.read_csv(rc / "EP_P9_slice_transitions.csv.gz", dtype=str)
-    sw = switches(tmp_store, legislature="ep")
-    got = {
-        (p.removeprefix("ep-"), f, t, str(a), str(b))
-        for p, f, t, a, b in sw[
-            ["person_id", "from_party", "to_party", "date_from", "date_to"]
-        ].itertuples(index=False)
-    }
-    real = expected[expected.kind == "switch"]
-    want = {
-        (r.mep_id, r.from_group, r.to_group, r.last_date_in_from, r.first_date_in_to)
-        for r in real.itertuples()
-    }
-    assert got == want
+    want = _file_switches(expected, ["mep_id", "from_group", "to_group"])
+    assert _stored_switches(tmp_store, "ep") == want
     assert len(want) == 12 and {w[3:] for w in want} == {("2021-02-11", "2021-03-08")}
     # the GUE/NGL -> The Left rename is a relabel, listed only with include_renames
     renames = switches(tmp_store, legislature="ep", include_renames=True)
@@ -93,21 +101,10 @@ def test_ep_two_levels_group_on_behalf_of_national_party(tmp_store, rc):
 def test_brazil_switches_match_transitions_and_rename_is_relabel(tmp_store, rc):
     result = _br(tmp_store, rc)
     expected = pd.read_csv(rc / "BR_2003_transitions.csv.gz", dtype=str)
-    sw = switches(tmp_store, legislature="br-camara")
-    got = {
-        (p.removeprefix("br-camara-"), f, t, str(a), str(b))
-        for p, f, t, a, b in sw[
-            ["person_id", "from_party", "to_party", "date_from", "date_to"]
-        ].itertuples(index=False)
-    }
-    real = expected[expected.kind == "switch"]
-    want = {
-        (r.legislator_id, r.from_party, r.to_party, r.last_date_in_from, r.first_date_in_to)
-        for r in real.itertuples()
-    }
-    assert got == want and len(want) == 12
+    want = _file_switches(expected, ["legislator_id", "from_party", "to_party"])
+    assert _stored_switches(tmp_store, "br-camara") == want and len(want) == 12
     assert result.count("relabel") == 8
-    assert set(sw.legislature) == {"br-camara"}
+    assert set(switches(tmp_store).legislature) == {"br-camara"}
     periods = tmp_store.query(
         "SELECT DISTINCT legislative_period_id AS p FROM membership WHERE source LIKE 'rollcalls:%'"
     )
@@ -140,14 +137,20 @@ def _rewrite(src, dst, edit):
     return dst
 
 
-def test_bad_cast_code_names_file_line_column_and_writes_nothing(tmp_store, rc, tmp_path):
+def _set_cell(index: int, field: int, value: str):
+    """An edit of ``_rewrite``: field ``field`` of line ``index + 1`` set to ``value``."""
+
     def edit(lines):
-        f = lines[5].split(",")
-        f[2] = "12"
-        lines[5] = ",".join(f)
+        f = lines[index].split(",")
+        f[field] = value
+        lines[index] = ",".join(f)
         return lines
 
-    bad = _rewrite(rc / "BR_2003_votes.csv.gz", tmp_path / "votes.csv", edit)
+    return edit
+
+
+def test_bad_cast_code_names_file_line_column_and_writes_nothing(tmp_store, rc, tmp_path):
+    bad = _rewrite(rc / "BR_2003_votes.csv.gz", tmp_path / "votes.csv", _set_cell(5, 2, "12"))
     with pytest.raises(InputError) as err:
         ingest_rollcalls(
             tmp_store,
@@ -163,12 +166,7 @@ def test_bad_cast_code_names_file_line_column_and_writes_nothing(tmp_store, rc, 
 
 
 def test_unknown_roll_call_and_missing_column(tmp_store, rc, tmp_path):
-    def edit(lines):
-        f = lines[3].split(",")
-        f[0] = "999999"
-        lines[3] = ",".join(f)
-        return lines
-
+    edit = _set_cell(3, 0, "999999")
     bad = _rewrite(rc / "BR_2003_votes.csv.gz", tmp_path / "votes.csv", edit)
     with pytest.raises(InputError) as err:
         ingest_rollcalls(tmp_store, "br", rc / "BR_2003_rollcalls.csv.gz", bad)

@@ -125,17 +125,37 @@ READ = {
 }  # fmt: skip
 
 
-class Voteview:
-    name = "voteview"
-    files = ("members", "rollcalls", "votes")
+#: The tables a roll-call importer writes.
+VOTE_TABLES = ("organization", "event", "person", "identifier", "vote_event", "vote_count",
+               "vote", "membership")  # fmt: skip
+
+
+class _RollCallFiles:
+    """A campaign over three roll-call files in ``seeds/<folder>`` (``READ[<prefix><name>]``
+    names the columns each is read for)."""
+
+    folder = ""
+    prefix = ""
+    files: tuple[str, ...] = ()
 
     def writes(self, attempt) -> tuple[str, ...]:
-        return ("organization", "event", "person", "identifier", "vote_event", "vote_count",
-                "vote", "membership")  # fmt: skip
+        return VOTE_TABLES
 
     def __init__(self, seeds: Path) -> None:
-        self.dir = seeds / "voteview"
-        self.seed = {n: Seed.csv(self.dir / f"{n}.csv", READ[n]) for n in self.files}
+        self.dir = seeds / self.folder
+        self.seed = {n: Seed.csv(self.dir / f"{n}.csv", READ[self.prefix + n]) for n in self.files}
+
+    def draw_files(self, draw) -> tuple[dict[str, bytes], str]:
+        """The seed files with one of them (returned too) fuzzed."""
+        data = {n: self.seed[n].data for n in self.files}
+        target = draw(st.sampled_from(self.files))
+        data[target] = draw(csv_inputs(self.seed[target]))
+        return data, target
+
+
+class Voteview(_RollCallFiles):
+    name = folder = "voteview"
+    files = ("members", "rollcalls", "votes")
 
     def setup(self, store) -> None:
         floorwatch.ingest_voteview(store, *(self.dir / f"{n}.csv" for n in self.files))
@@ -145,9 +165,7 @@ class Voteview:
 
         @st.composite
         def attempts(draw):
-            data = {n: seed[n].data for n in self.files}
-            target = draw(st.sampled_from(self.files))
-            data[target] = draw(csv_inputs(seed[target]))
+            data, target = self.draw_files(draw)
             second = draw(st.sampled_from((None, None, *self.files)))
             if second is not None and second != target:
                 data[second] = draw(csv_inputs(seed[second]))
@@ -667,20 +685,13 @@ class Malaysia:
 
 
 # -- roll calls with the party at each vote ---------------------------------------------------
-class Rollcalls:
+class Rollcalls(_RollCallFiles):
     """``ingest_rollcalls`` on Brazil's Câmara (a rename and switches in the seed); the oracle
     reads the files with Python's csv and recomputes votes, names and label changes."""
 
-    name = "rollcalls"
+    name = folder = "rollcalls"
+    prefix = "rc_"
     files = ("rollcalls", "votes", "members")
-
-    def writes(self, attempt) -> tuple[str, ...]:
-        return ("organization", "event", "person", "identifier", "vote_event", "vote_count",
-                "vote", "membership")  # fmt: skip
-
-    def __init__(self, seeds: Path) -> None:
-        self.dir = seeds / "rollcalls"
-        self.seed = {n: Seed.csv(self.dir / f"{n}.csv", READ[f"rc_{n}"]) for n in self.files}
 
     def setup(self, store) -> None:
         from floorwatch.ingest.rollcalls import ingest_rollcalls
@@ -688,13 +699,10 @@ class Rollcalls:
         ingest_rollcalls(store, "br", *(self.dir / f"{n}.csv" for n in self.files))
 
     def inputs(self):
-        seed = self.seed
 
         @st.composite
         def attempts(draw):
-            data = {n: seed[n].data for n in self.files}
-            target = draw(st.sampled_from(self.files))
-            data[target] = draw(csv_inputs(seed[target]))
+            data, _ = self.draw_files(draw)
             members = draw(st.booleans())
             files = {f"BR_{n}.csv": d for n, d in data.items() if members or n != "members"}
             min_run = draw(st.sampled_from((1, 3, 3, 5)))
