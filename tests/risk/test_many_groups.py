@@ -72,3 +72,20 @@ def test_brazil_flags_and_loyalty_run(br_store):
     assert len(table) >= 26 and table.loyalty.dropna().between(0, 1).all()
     red = flags(br_store, as_of="2003-09-01", legislature="br-camara")
     assert len(red) and set(red.level) <= {"red", "amber", "green"}
+
+
+def test_ep_dashboard_pages(ep_store):
+    from fastapi.testclient import TestClient
+
+    from floorwatch.web.app import create_app
+
+    path = ep_store.path
+    name = ep_store.scalar("SELECT name FROM person WHERE id = 'ep-6001'")
+    ep_store.close()  # the dashboard opens the store read-only
+    client = TestClient(create_app(path))
+    switches_page = client.get("/switches.json").json()
+    rows = switches_page["switches"] if isinstance(switches_page, dict) else switches_page
+    assert sum(1 for r in rows if r["from_party"] == "PPE" and r["to_party"] == "NI") == 12
+    assert client.get("/party/ep-party-The_20Left").status_code == 200
+    page = client.get("/member/ep-6001")
+    assert page.status_code == 200 and name in page.text
