@@ -3,7 +3,10 @@
 A *party spell* is a stretch of time in which a person belonged to a party: either a seat in a
 legislature held ``on_behalf_of`` a party (Popolo), or a direct membership of a party
 organization (a party's own register). A *switch* is two consecutive spells of one person in
-one legislature under different parties.
+one legislature under different parties. A membership of a party held on behalf of another
+organisation (an EP group membership on behalf of a national party) is a second level, not a
+party spell. A change of spell ended ``party renamed`` (a rename or merger) is listed only
+with ``include_renames``.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ UNION ALL
 SELECT m.person_id, '' AS legislature_id, m.organization_id AS party_id,
        m.start_date, m.end_date, m.start_reason, m.end_reason, m.id AS membership_id
 FROM membership m JOIN organization o ON o.id = m.organization_id
-WHERE o.classification = 'party'
+WHERE o.classification = 'party' AND m.on_behalf_of_id IS NULL
 """
 
 _SWITCHES_SQL = f"""
@@ -54,6 +57,7 @@ SELECT o.person_id, p.name, o.legislature_id AS legislature,
        CASE WHEN o.prev_end <= o.start_date THEN o.start_date ELSE o.prev_end END AS date_to,
        CASE WHEN o.prev_end_reason IN ({_REASONS}) THEN o.prev_end_reason
             WHEN o.start_reason IN ({_REASONS}) THEN o.start_reason
+            WHEN o.prev_end_reason = 'party renamed' THEN 'party renamed'
             ELSE 'between terms' END AS kind,
        o.prev_membership_id AS from_membership_id, o.membership_id AS to_membership_id
 FROM ordered o
@@ -73,6 +77,7 @@ def switches(
     store: Store,
     *,
     include_elections: bool = False,
+    include_renames: bool = False,
     legislature: str | None = None,
     person: str | None = None,
 ) -> pd.DataFrame:
@@ -81,11 +86,14 @@ def switches(
     Columns: person_id, name, legislature, from_party_id, from_party, to_party_id, to_party,
     date_from (last day known under the old party), date_to (first day under the new one),
     kind (the membership's end reason, e.g. ``changed party``, ``whip removed``; or
-    ``between terms`` for a change at an election, listed only with ``include_elections``).
+    ``between terms`` for a change at an election, listed only with ``include_elections``;
+    ``party renamed`` for a rename or merger, listed only with ``include_renames``).
     """
     where, params = [], []
     if not include_elections:
         where.append("kind <> 'between terms'")
+    if not include_renames:
+        where.append("kind <> 'party renamed'")
     if legislature:
         where.append("legislature = ?")
         params.append(legislature)

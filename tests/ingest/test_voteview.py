@@ -247,11 +247,11 @@ BAD_CASES = [
     ),
     (
         "members",
-        MEMBERS + '107,Senat,3,NY,100,"CLINTON, Hillary",C001041\n',
+        MEMBERS + '107,,3,NY,100,"CLINTON, Hillary",C001041\n',
         InputError,
         4,
         "chamber",
-        "expected House, Senate or President",
+        "the chamber is missing",
     ),
     (
         "members",
@@ -334,3 +334,54 @@ def test_s116_float_cast_codes(tmp_store, real_data, tmp_path):
         raw.icpsr.isin(pd.read_csv(files[0]).query("chamber == 'President'").icpsr).sum()
     )
     assert switches(tmp_store).empty
+
+
+def test_voteview_layout_of_another_legislature(tmp_store, test_data, tmp_path):
+    """Brazil's Câmara in Voteview's layout (built here from the real 2003 slice in
+    tests/data/rollcalls: congress = the legislature number 52, chamber Camara, icpsr = the
+    deputy's id, party_code = the party's rank among the slice's labels, each deputy under
+    the party of the first vote) loads with dates from its roll calls, not the US 52nd
+    Congress (1891-93)."""
+    rc = test_data / "rollcalls"
+    rolls = pd.read_csv(rc / "BR_2003_rollcalls.csv.gz", dtype=str)
+    votes = pd.read_csv(rc / "BR_2003_votes.csv.gz", dtype=str)
+    names = pd.read_csv(rc / "BR_2003_members.csv.gz", dtype=str)
+    codes = {p: i + 1 for i, p in enumerate(sorted(votes.party.unique()))}
+    first = (
+        votes.sort_values("rollnumber", key=lambda c: c.astype(int))
+        .groupby("legislator_id")
+        .party.first()
+    )
+    members = pd.DataFrame(
+        {
+            "congress": "52",
+            "chamber": "Camara",
+            "icpsr": first.index,
+            "party_code": [codes[p] for p in first],
+            "bioname": [names.set_index("legislator_id").name[i] for i in first.index],
+        }
+    )
+    m, r, v = tmp_path / "m.csv", tmp_path / "r.csv", tmp_path / "v.csv"
+    members.to_csv(m, index=False)
+    rolls.assign(congress="52", chamber="Camara")[
+        ["congress", "chamber", "rollnumber", "date"]
+    ].to_csv(r, index=False)
+    votes.assign(congress="52", chamber="Camara", icpsr=votes.legislator_id)[
+        ["congress", "chamber", "rollnumber", "icpsr", "cast_code"]
+    ].to_csv(v, index=False)
+    result = floorwatch.ingest_voteview(tmp_store, m, r, v)
+    assert result.votes == len(votes) and result.rollcalls == len(rolls)
+    period = tmp_store.records(
+        "SELECT id, start_date, end_date FROM event WHERE classification = 'legislative period'"
+    )
+    assert [(p["id"], str(p["start_date"]), str(p["end_date"])) for p in period] == [
+        ("vv-camara-52", rolls.date.min(), rolls.date.max())
+    ]
+    assert tmp_store.scalar("SELECT count(*) FROM organization WHERE id LIKE 'us-%'") == 0
+    spans = tmp_store.query(
+        "SELECT min(start_date) AS s, max(end_date) AS e, count(DISTINCT on_behalf_of_id) AS p "
+        "FROM membership WHERE organization_id = 'vv-camara'"
+    )
+    assert str(spans.s[0].date()) >= rolls.date.min()
+    assert str(spans.e[0].date()) <= rolls.date.max()
+    assert spans.p[0] == len(set(first))

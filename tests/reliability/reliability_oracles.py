@@ -92,6 +92,11 @@ def iso_date(text: str, *, end: bool = False) -> dt.date | None:
         return None
 
 
+def _kv(store, sql: str, params) -> list[tuple]:
+    """(first column, second column) pairs of a query."""
+    return [tuple(r.values())[:2] for r in store.records(sql, params)]
+
+
 def one_file(attempt: Attempt) -> bytes:
     (data,) = attempt.files.values()
     return data
@@ -113,20 +118,44 @@ READ = {
                      "Sitting_Number"),
     "party.csv": ("MP_Name", "party"),
     "attendance_long.csv": ("date", "status", "name", "constituency"),
+    "rc_rollcalls": ("rollnumber", "date", "legislature", "bill", "yea_count", "nay_count",
+                     "rollcall_id"),
+    "rc_votes": ("rollnumber", "legislator_id", "cast_code", "party"),
+    "rc_members": ("legislator_id", "name", "state"),
 }  # fmt: skip
 
 
-class Voteview:
-    name = "voteview"
-    files = ("members", "rollcalls", "votes")
+#: The tables a roll-call importer writes.
+VOTE_TABLES = ("organization", "event", "person", "identifier", "vote_event", "vote_count",
+               "vote", "membership")  # fmt: skip
+
+
+class _RollCallFiles:
+    """A campaign over three roll-call files in ``seeds/<folder>`` (``READ[<prefix><name>]``
+    names the columns each is read for)."""
+
+    folder = ""
+    prefix = ""
+    files: tuple[str, ...] = ()
 
     def writes(self, attempt) -> tuple[str, ...]:
-        return ("organization", "event", "person", "identifier", "vote_event", "vote_count",
-                "vote", "membership")  # fmt: skip
+        return VOTE_TABLES
 
     def __init__(self, seeds: Path) -> None:
-        self.dir = seeds / "voteview"
-        self.seed = {n: Seed.csv(self.dir / f"{n}.csv", READ[n]) for n in self.files}
+        self.dir = seeds / self.folder
+        self.seed = {n: Seed.csv(self.dir / f"{n}.csv", READ[self.prefix + n]) for n in self.files}
+
+    def draw_files(self, draw) -> tuple[dict[str, bytes], str]:
+        """The seed files with one of them (returned too) fuzzed."""
+        data = {n: self.seed[n].data for n in self.files}
+        target = draw(st.sampled_from(self.files))
+        data[target] = draw(csv_inputs(self.seed[target]))
+        return data, target
+
+
+class Voteview(_RollCallFiles):
+    name = folder = "voteview"
+    files = ("members", "rollcalls", "votes")
 
     def setup(self, store) -> None:
         floorwatch.ingest_voteview(store, *(self.dir / f"{n}.csv" for n in self.files))
@@ -136,9 +165,7 @@ class Voteview:
 
         @st.composite
         def attempts(draw):
-            data = {n: seed[n].data for n in self.files}
-            target = draw(st.sampled_from(self.files))
-            data[target] = draw(csv_inputs(seed[target]))
+            data, target = self.draw_files(draw)
             second = draw(st.sampled_from((None, None, *self.files)))
             if second is not None and second != target:
                 data[second] = draw(csv_inputs(seed[second]))
@@ -657,6 +684,113 @@ class Malaysia:
             assert not mine or mine[0] in statuses, (day, person, mine, statuses)
 
 
+# -- roll calls with the party at each vote ---------------------------------------------------
+class Rollcalls(_RollCallFiles):
+    """``ingest_rollcalls`` on Brazil's Câmara (a rename and switches in the seed); the oracle
+    reads the files with Python's csv and recomputes votes, names and label changes."""
+
+    name = folder = "rollcalls"
+    prefix = "rc_"
+    files = ("rollcalls", "votes", "members")
+
+    def setup(self, store) -> None:
+        from floorwatch.ingest.rollcalls import ingest_rollcalls
+
+        ingest_rollcalls(store, "br", *(self.dir / f"{n}.csv" for n in self.files))
+
+    def inputs(self):
+
+        @st.composite
+        def attempts(draw):
+            data, _ = self.draw_files(draw)
+            members = draw(st.booleans())
+            files = {f"BR_{n}.csv": d for n, d in data.items() if members or n != "members"}
+            min_run = draw(st.sampled_from((1, 3, 3, 5)))
+            return Attempt(files, {"min_run": min_run})
+
+        return attempts()
+
+    def run(self, store, workdir, paths, attempt):
+        from floorwatch.ingest._labels import LabelRules
+        from floorwatch.ingest.rollcalls import ingest_rollcalls
+
+        rules = LabelRules(min_run=attempt.options["min_run"], detect_relabels=False)
+        args = [paths.get(f"BR_{n}.csv") for n in self.files]
+        return ingest_rollcalls(store, "br", *args, rules=rules)
+
+    def check(self, store, paths, attempt, result) -> None:
+        from floorwatch.ingest.rollcalls import label_org_id
+
+        files = attempt.files
+        period, date = {}, {}
+        for r in dicts_of(files["BR_rollcalls.csv"], crlf_as_lf=True):
+            roll = whole(r["rollnumber"])
+            assert roll is not None and roll >= 0, r
+            period[roll] = r["legislature"].strip()
+            date[roll] = iso_date(r["date"])
+            assert date[roll] is not None and period[roll], r
+        got = dict(
+            _kv(
+                store,
+                "SELECT id, start_date FROM vote_event WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                [[f"br-{period[k]}-{k}" for k in period]],
+            )
+        )
+        assert got == {f"br-{period[k]}-{k}": date[k] for k in period}
+        assert result.rollcalls == len(period)
+        want: dict[str, set] = {f"br-{period[k]}-{k}": set() for k in period}
+        seq: dict[tuple, list] = {}
+        for v in dicts_of(files["BR_votes.csv"], crlf_as_lf=True):
+            roll, cast = whole(v["rollnumber"]), float(v["cast_code"])
+            member, label = v["legislator_id"].strip(), v["party"].strip()
+            assert member and label and cast in range(10), v
+            if cast == 0:
+                continue
+            want[f"br-{period[roll]}-{roll}"].add(
+                (f"br-{member}", int(cast), label_org_id("br", label))
+            )
+            seq.setdefault((member, period[roll]), []).append((roll, label))
+        rows = store.records(
+            "SELECT vote_event_id AS ve, voter_id, cast_code, group_id FROM vote "
+            "WHERE vote_event_id IN (SELECT unnest(?::VARCHAR[]))",
+            [list(want)],
+        )
+        got_votes: dict[str, set] = {ve: set() for ve in want}
+        for r in rows:
+            got_votes[r["ve"]].add((r["voter_id"], r["cast_code"], r["group_id"]))
+        assert got_votes == want
+        assert result.votes == sum(len(x) for x in want.values()) == len(rows)
+        # label changes: runs of one label in roll-call order; a change with a run shorter
+        # than min_run is a flicker, every other a switch (no relabels, no "no party")
+        k = attempt.options["min_run"]
+        kinds = {"switch": 0, "flicker": 0}
+        for votes in seq.values():
+            runs: list[list] = []
+            for _, label in sorted(votes):
+                if runs and runs[-1][0] == label:
+                    runs[-1][1] += 1
+                else:
+                    runs.append([label, 1])
+            for a, b in zip(runs, runs[1:], strict=False):
+                kinds["flicker" if min(a[1], b[1]) < k else "switch"] += 1
+        assert {x: result.count(x) for x in kinds} == kinds
+        if "BR_members.csv" in files:
+            names = {}
+            for m in dicts_of(files["BR_members.csv"], crlf_as_lf=True):
+                names[m["legislator_id"].strip()] = m["name"].strip() or None
+            got_names = dict(
+                _kv(
+                    store,
+                    "SELECT id, name FROM person WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                    [[f"br-{i}" for i in names]],
+                )
+            )
+            for i, n in names.items():
+                if n:
+                    assert got_names[f"br-{i}"] == n, (i, got_names.get(f"br-{i}"), n)
+
+
 CAMPAIGNS = {
-    c.name: c for c in (Voteview, CsvTemplates, Claims, Popolo, UkParlparse, Singapore, Malaysia)
+    c.name: c
+    for c in (Voteview, CsvTemplates, Claims, Popolo, UkParlparse, Singapore, Malaysia, Rollcalls)
 }

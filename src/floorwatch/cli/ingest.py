@@ -139,3 +139,89 @@ def uk_parlparse(
     with get_store() as store, console.status("Loading parlparse memberships..."):
         r = ingest_uk_parlparse(store, file)
     _adapter_report("House of Commons memberships", r)
+
+
+def _pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
+    """``A=B`` option values (several may be joined by commas) as pairs."""
+    out = []
+    for value in values or []:
+        for item in value.split(","):
+            if "=" not in item or not item.split("=", 1)[0].strip():
+                raise typer.BadParameter(f"expected NAME=VALUE but got {item!r}", param_hint=option)
+            a, b = item.split("=", 1)
+            out.append((a.strip(), b.strip()))
+    return out
+
+
+@ingest_app.command("rollcalls")
+def rollcalls(
+    rollcalls_file: Annotated[Path, typer.Argument(help="Roll calls CSV (rollnumber, date, ...).")],
+    votes: Annotated[
+        Path, typer.Argument(help="Votes CSV or .csv.gz (rollnumber, member id, cast_code, party).")
+    ],
+    members: Annotated[Path | None, typer.Argument(help="Members CSV (id, name, ...).")] = None,
+    legislature: Annotated[
+        str, typer.Option("--legislature", help="The legislature's id, e.g. ep or br-camara.")
+    ] = ...,
+    name: Annotated[str | None, typer.Option("--name", help="The legislature's name.")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="The period of every roll call (without a period column)."),
+    ] = None,
+    columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--columns",
+            help="ROLE=COLUMN (repeatable or comma-separated), e.g. member_id=mpid,party=whip.",
+        ),
+    ] = None,
+    min_run: Annotated[
+        int, typer.Option("--min-run", min=1, help="Runs of fewer votes are flickers.")
+    ] = 3,
+    relabel: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--relabel",
+            help="OLD=NEW: two labels of one party (rename, merger, spelling); repeatable.",
+        ),
+    ] = None,
+    detect_relabels: Annotated[
+        bool, typer.Option(help="Find parties relabelled all at once.")
+    ] = True,
+    no_party: Annotated[
+        list[str] | None, typer.Option("--no-party", help="A label meaning no party (repeatable).")
+    ] = None,
+    label_kind: Annotated[
+        str, typer.Option("--label-kind", help="party, or faction for groups of parties (EP).")
+    ] = "party",
+) -> None:
+    """Load roll calls with the party or group at each vote, of any legislature."""
+    from floorwatch.ingest._labels import LabelRules
+    from floorwatch.ingest.rollcalls import ingest_rollcalls
+
+    rules = LabelRules(
+        min_run=min_run,
+        relabels=tuple(_pairs(relabel, "--relabel")),
+        detect_relabels=detect_relabels,
+        no_party=tuple(no_party or ()),
+    )
+    with get_store() as store, console.status("Loading roll calls..."):
+        r = ingest_rollcalls(
+            store,
+            legislature,
+            rollcalls_file,
+            votes,
+            members,
+            name=name,
+            period=period,
+            columns=dict(_pairs(columns, "--columns")),
+            rules=rules,
+            label_kind=label_kind,
+        )
+    console.print(
+        f"Loaded {r.persons} people, {r.rollcalls} roll calls, {r.votes} votes, "
+        f"{r.memberships} memberships ({r.national_memberships} on behalf of a national party); "
+        f"label changes: {r.count('switch')} switch(es), {r.count('no party')} to or from no "
+        f"party, {r.count('relabel')} relabel(s) (renames, mergers), {r.count('flicker')} "
+        "flicker(s)."
+    )

@@ -24,6 +24,11 @@ the old membership ends on the date of the member's last vote under the old part
 one starts on the date of the first vote under the new party (``end_reason = 'changed party'``).
 Without dated roll calls the change is known only to lie within the Congress. The President's
 rows (chamber ``President``) are not members of a chamber and are skipped.
+
+Voteview-layout files of other legislatures load too: a chamber other than ``House`` or
+``Senate`` becomes organisation ``vv-<chamber>`` (e.g. ``vv-camara``), its ``congress`` numbers
+periods ``vv-<chamber>-<n>`` dated by their first and last roll call (no US calendar), and its
+party codes organisations ``vv-<chamber>-party-<code>``.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns
 from floorwatch.store import Store
 
 __all__ = [
+    "CAST_OPTION_SQL",
+    "CAST_POSITION_SQL",
     "PARTY_NAMES",
     "VoteviewResult",
     "congress_dates",
@@ -73,6 +80,17 @@ CHAMBER_NAMES = {
     "us-senate": "United States Senate",
 }
 
+#: SQL for the Popolo option of a Voteview cast code ``{c}`` (the table above).
+CAST_OPTION_SQL = (
+    "CASE WHEN {c} IN (1, 3) THEN 'yes' WHEN {c} IN (4, 6) THEN 'no' "
+    "WHEN {c} IN (2, 5) THEN 'paired' WHEN {c} IN (7, 8) THEN 'present' ELSE 'not voting' END"
+)
+#: SQL for the position (+1 yea, -1 nay, 0 present, NULL not voting) of cast code ``{c}``.
+CAST_POSITION_SQL = (
+    "CASE WHEN {c} BETWEEN 1 AND 3 THEN 1 WHEN {c} BETWEEN 4 AND 6 THEN -1 "
+    "WHEN {c} IN (7, 8) THEN 0 ELSE NULL END"
+)
+
 _REQUIRED_MEMBERS = ("congress", "chamber", "icpsr", "party_code", "bioname")
 _REQUIRED_ROLLCALLS = ("congress", "chamber", "rollnumber", "date")
 _REQUIRED_VOTES = ("congress", "chamber", "rollnumber", "icpsr", "cast_code")
@@ -94,6 +112,28 @@ _PROCEDURAL_WORDS = (
     "order",
     "suspend",
 )
+
+
+def _org_sql(chamber: str) -> str:
+    """SQL: the organisation id of a Voteview ``chamber`` value (see the module docstring)."""
+    return (
+        f"CASE {chamber} WHEN 'House' THEN 'us-house' WHEN 'Senate' THEN 'us-senate' "
+        f"ELSE 'vv-' || lower(regexp_replace(trim({chamber}), '[^A-Za-z0-9]+', '-', 'g')) END"
+    )
+
+
+def _us(org: str) -> str:
+    return f"{org} IN ('us-house', 'us-senate')"
+
+
+def _period_sql(org: str, congress: str) -> str:
+    """SQL: the legislative period id of Congress (or period) ``congress`` of ``org``."""
+    return f"CASE WHEN {_us(org)} THEN 'us-congress-' ELSE {org} || '-' END || {congress}"
+
+
+def _party_sql(org: str, code: str) -> str:
+    """SQL: the party organisation id of ``code`` in ``org``."""
+    return f"CASE WHEN {_us(org)} THEN 'us-party-' ELSE {org} || '-party-' END || {code}"
 
 
 def party_org_id(code: int) -> str:
@@ -203,14 +243,11 @@ def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None
         "_vv_m_raw",
         [
             *_missing("congress", "icpsr", "party_code"),
-            (
-                "chamber IS NULL OR chamber NOT IN ('House', 'Senate', 'President')",
-                "chamber",
-                "expected House, Senate or President but got {value!r}",
-            ),
+            ("chamber IS NULL OR trim(chamber) = ''", "chamber", "the chamber is missing"),
             ("bioname IS NULL OR trim(bioname) = ''", "bioname", "the member has no name"),
             (
-                f"congress < 1 OR congress > {_MAX_CONGRESS}",
+                f"chamber IN ('House', 'Senate', 'President') "
+                f"AND (congress < 1 OR congress > {_MAX_CONGRESS})",
                 "congress",
                 f"Congress {{value}} does not exist; expected 1 to {_MAX_CONGRESS}",
             ),
@@ -246,10 +283,11 @@ def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None
             column="icpsr",
         )
     store.execute(
-        """CREATE OR REPLACE TEMP TABLE _vv_members AS
+        f"""CREATE OR REPLACE TEMP TABLE _vv_members AS
         SELECT *, CASE WHEN bioguide_id IS NOT NULL THEN 'bioguide-' || bioguide_id
-                       ELSE 'icpsr-' || icpsr END AS person_id,
-               CASE chamber WHEN 'House' THEN 'us-house' ELSE 'us-senate' END AS org_id
+                       WHEN chamber IN ('House', 'Senate') THEN 'icpsr-' || icpsr
+                       ELSE {_org_sql("chamber")} || '-icpsr-' || icpsr END AS person_id,
+               {_org_sql("chamber")} AS org_id
         FROM _vv_m WHERE chamber <> 'President'"""
     )
 
@@ -270,9 +308,9 @@ def _load_rollcalls(store: Store, path: Path) -> None:
                 "CAST(date AS VARCHAR)",
             ),
             (
-                "chamber IS NULL OR chamber NOT IN ('House', 'Senate')",
+                "chamber IS NULL OR trim(chamber) = '' OR chamber = 'President'",
                 "chamber",
-                "expected House or Senate but got {value!r}",
+                "expected the chamber's name (e.g. House, Senate) but got {value!r}",
             ),
         ],
         path,
@@ -296,7 +334,7 @@ def _load_rollcalls(store: Store, path: Path) -> None:
                {opt["bill_number"]} AS bill_number, {opt["vote_result"]} AS vote_result,
                TRY_CAST({opt["yea_count"]} AS INTEGER) AS yea_count,
                TRY_CAST({opt["nay_count"]} AS INTEGER) AS nay_count,
-               CASE chamber WHEN 'House' THEN 'us-house' ELSE 'us-senate' END AS org_id
+               {_org_sql("chamber")} AS org_id
         FROM _vv_r_raw"""
     )
     dup = store.con.execute(
@@ -457,40 +495,37 @@ def _write(
     store: Store, mpath: Path, rpath: Path | None, vpath: Path | None, result: VoteviewResult
 ) -> None:
     src = mpath.name
-    # Organizations: the legislature, its chambers, the parties, the Congresses.
+    # Organizations: the legislature, its chambers, the parties, the Congresses (US rows), or
+    # the chamber, its parties and periods (any other legislature).
+    if store.scalar(f"SELECT count(*) FROM _vv_members WHERE {_us('org_id')}"):
+        _write_us_organizations(store)
     store.execute(
-        "INSERT OR REPLACE INTO organization (id, name, classification, jurisdiction, source) "
-        "VALUES ('us-congress', 'United States Congress', 'legislature', 'national', 'voteview')"
+        f"""INSERT OR REPLACE INTO organization (id, name, classification, source)
+        SELECT DISTINCT org_id, chamber, 'chamber', 'voteview' FROM _vv_members
+        WHERE NOT {_us("org_id")}"""
     )
     store.execute(
-        "INSERT OR REPLACE INTO organization (id, name, classification, parent_id, "
-        "jurisdiction, source) VALUES "
-        + ", ".join(
-            "(?, ?, 'chamber', 'us-congress', 'national', 'voteview')" for _ in CHAMBER_NAMES
-        ),
-        [x for row in CHAMBER_NAMES.items() for x in row],
+        f"""INSERT OR REPLACE INTO organization (id, name, classification, abbreviation,
+            parent_id, source)
+        SELECT DISTINCT {_party_sql("org_id", "party_code")}, 'Party ' || party_code, 'party',
+               CAST(party_code AS VARCHAR), org_id, 'voteview'
+        FROM _vv_members WHERE NOT {_us("org_id")}"""
     )
-    codes = _distinct(store, "party_code")
-    if codes:
-        parties = [
-            (party_org_id(c), *PARTY_NAMES.get(c, (f"Voteview party {c}", str(c)))) for c in codes
-        ]
-        store.execute(
-            "INSERT OR REPLACE INTO organization (id, name, classification, abbreviation, "
-            "jurisdiction, source) VALUES "
-            + ", ".join("(?, ?, 'party', ?, 'national', 'voteview')" for _ in parties),
-            [x for row in parties for x in row],
-        )
-    congresses = _distinct(store, "congress")
-    if congresses:
-        store.execute(
-            f"""INSERT OR REPLACE INTO event (id, name, classification, organization_id,
-                start_date, end_date, crucial, source)
-            SELECT 'us-congress-' || c, n || ' Congress', 'legislative period', 'us-congress',
-                   {_congress_start_sql("c")}, {_congress_start_sql("c + 1")} - 1, 0, 'voteview'
-            FROM (SELECT unnest(?) AS c, unnest(?) AS n)""",
-            [congresses, [_ordinal(c) for c in congresses]],
-        )
+    dates = (
+        "(SELECT org_id, congress, min(date) AS d0, max(date) AS d1 FROM _vv_rollcalls "
+        "GROUP BY ALL)"
+        if rpath
+        else "(SELECT NULL AS org_id, NULL::INTEGER AS congress, NULL::DATE AS d0, "
+        "NULL::DATE AS d1 WHERE false)"
+    )
+    store.execute(
+        f"""INSERT OR REPLACE INTO event (id, name, classification, organization_id,
+            start_date, end_date, crucial, source)
+        SELECT DISTINCT {_period_sql("m.org_id", "m.congress")}, m.chamber || ' ' || m.congress,
+               'legislative period', m.org_id, d.d0, d.d1, 0, 'voteview'
+        FROM _vv_members m LEFT JOIN {dates} d USING (org_id, congress)
+        WHERE NOT {_us("m.org_id")}"""
+    )
     # People: one per Bioguide id (or ICPSR number where there is none). The latest row wins.
     store.execute(
         f"""INSERT OR REPLACE INTO person (id, name, sort_name, birth_date, death_date, source)
@@ -531,10 +566,9 @@ def _write_rollcalls_and_votes(
         )
     elif vpath:
         store.execute(
-            """CREATE OR REPLACE TEMP TABLE _vv_ve AS
-            SELECT CASE chamber WHEN 'House' THEN 'us-house' ELSE 'us-senate' END
-                   || '-' || congress || '-' || rollnumber AS id,
-                   CASE chamber WHEN 'House' THEN 'us-house' ELSE 'us-senate' END AS org_id,
+            f"""CREATE OR REPLACE TEMP TABLE _vv_ve AS
+            SELECT {_org_sql("chamber")} || '-' || congress || '-' || rollnumber AS id,
+                   {_org_sql("chamber")} AS org_id,
                    congress, rollnumber, CAST(NULL AS DATE) AS date, NULL AS vote_desc,
                    NULL AS vote_question, NULL AS bill_number, NULL AS vote_result,
                    CAST(NULL AS INTEGER) AS yea_count, CAST(NULL AS INTEGER) AS nay_count,
@@ -548,7 +582,8 @@ def _write_rollcalls_and_votes(
         f"""INSERT OR REPLACE INTO vote_event (id, organization_id, legislative_period_id,
             identifier, seq, start_date, motion_text, question, bill, result, classification,
             crucial, source)
-        SELECT id, org_id, 'us-congress-' || congress, CAST(rollnumber AS VARCHAR), rollnumber,
+        SELECT id, org_id, {_period_sql("org_id", "congress")}, CAST(rollnumber AS VARCHAR),
+               rollnumber,
                date, vote_desc, vote_question, bill_number, vote_result,
                NULL, 0,
                'voteview:{src}' || coalesce(':' || _line, '')
@@ -576,16 +611,12 @@ def _write_rollcalls_and_votes(
         return
     store.execute("DELETE FROM vote WHERE vote_event_id IN (SELECT id FROM _vv_ve)")
     store.execute(
-        """INSERT INTO vote (vote_event_id, voter_id, option, position, cast_code, group_id, role)
-        SELECT CASE v.chamber WHEN 'House' THEN 'us-house' ELSE 'us-senate' END
-                   || '-' || v.congress || '-' || v.rollnumber,
+        f"""INSERT INTO vote (vote_event_id, voter_id, option, position, cast_code, group_id, role)
+        SELECT m.org_id || '-' || v.congress || '-' || v.rollnumber,
                m.person_id,
-               CASE WHEN v.cast_code IN (1, 3) THEN 'yes' WHEN v.cast_code IN (4, 6) THEN 'no'
-                    WHEN v.cast_code IN (2, 5) THEN 'paired'
-                    WHEN v.cast_code IN (7, 8) THEN 'present' ELSE 'not voting' END,
-               CASE WHEN v.cast_code BETWEEN 1 AND 3 THEN 1 WHEN v.cast_code BETWEEN 4 AND 6 THEN -1
-                    WHEN v.cast_code IN (7, 8) THEN 0 ELSE NULL END,
-               v.cast_code, 'us-party-' || m.party_code, NULL
+               {CAST_OPTION_SQL.format(c="v.cast_code")},
+               {CAST_POSITION_SQL.format(c="v.cast_code")},
+               v.cast_code, {_party_sql("m.org_id", "m.party_code")}, NULL
         FROM _vv_votes v JOIN _vv_members m USING (congress, chamber, icpsr)
         WHERE v.cast_code <> 0"""
     )
@@ -628,7 +659,9 @@ def _write_memberships(
         f"""CREATE OR REPLACE TEMP TABLE _vv_ms AS
         WITH span AS ({span}), bounds AS ({bounds}),
         m AS (
-            SELECT m.*, {c_start} AS c_start, {c_end} - 1 AS c_end,
+            SELECT m.*,
+                   CASE WHEN {_us("m.org_id")} THEN {c_start} ELSE b.c_first END AS c_start,
+                   CASE WHEN {_us("m.org_id")} THEN {c_end} - 1 ELSE b.c_last END AS c_end,
                    s.first_roll, s.first_date, s.last_date, b.c_first, b.c_last,
                    p.icpsr IS NOT NULL AS from_prev, n.icpsr IS NOT NULL AS into_next
             FROM _vv_members m
@@ -647,12 +680,12 @@ def _write_memberships(
             WINDOW w AS (PARTITION BY person_id, congress, chamber
                          ORDER BY coalesce(first_roll, 1e12), NOT from_prev, into_next, icpsr))
         SELECT 'vv-' || substr(org_id, 4) || '-' || congress || '-' || icpsr AS id,
-               person_id, org_id, 'us-party-' || party_code AS on_behalf_of_id,
+               person_id, org_id, {_party_sql("org_id", "party_code")} AS on_behalf_of_id,
                CASE WHEN coalesce(state_abbrev, '') = '' THEN NULL
                     WHEN chamber = 'Senate' OR coalesce(district_code, '') IN ('', '0')
                         THEN state_abbrev
                     ELSE state_abbrev || '-' || district_code END AS area,
-               'us-congress-' || congress AS legislative_period_id, start_date, end_date,
+               {_period_sql("org_id", "congress")} AS legislative_period_id, start_date, end_date,
                CASE WHEN prev_party <> party_code THEN 'changed party' END AS start_reason,
                CASE WHEN next_party <> party_code THEN 'changed party'
                     WHEN end_date = c_end THEN 'term ended' END AS end_reason,
@@ -677,9 +710,46 @@ def _write_memberships(
     )
 
 
+def _write_us_organizations(store: Store) -> None:
+    """The US Congress, its chambers, the parties and the Congresses of the US rows."""
+    store.execute(
+        "INSERT OR REPLACE INTO organization (id, name, classification, jurisdiction, source) "
+        "VALUES ('us-congress', 'United States Congress', 'legislature', 'national', 'voteview')"
+    )
+    store.execute(
+        "INSERT OR REPLACE INTO organization (id, name, classification, parent_id, "
+        "jurisdiction, source) VALUES "
+        + ", ".join(
+            "(?, ?, 'chamber', 'us-congress', 'national', 'voteview')" for _ in CHAMBER_NAMES
+        ),
+        [x for row in CHAMBER_NAMES.items() for x in row],
+    )
+    codes = _distinct(store, "party_code")
+    if codes:
+        parties = [
+            (party_org_id(c), *PARTY_NAMES.get(c, (f"Voteview party {c}", str(c)))) for c in codes
+        ]
+        store.execute(
+            "INSERT OR REPLACE INTO organization (id, name, classification, abbreviation, "
+            "jurisdiction, source) VALUES "
+            + ", ".join("(?, ?, 'party', ?, 'national', 'voteview')" for _ in parties),
+            [x for row in parties for x in row],
+        )
+    congresses = _distinct(store, "congress")
+    if congresses:
+        store.execute(
+            f"""INSERT OR REPLACE INTO event (id, name, classification, organization_id,
+                start_date, end_date, crucial, source)
+            SELECT 'us-congress-' || c, n || ' Congress', 'legislative period', 'us-congress',
+                   {_congress_start_sql("c")}, {_congress_start_sql("c + 1")} - 1, 0, 'voteview'
+            FROM (SELECT unnest(?) AS c, unnest(?) AS n)""",
+            [congresses, [_ordinal(c) for c in congresses]],
+        )
+
+
 def _distinct(store: Store, column: str) -> list[int]:
-    """The distinct whole numbers in a column of the members being loaded, in order."""
-    sql = f"SELECT DISTINCT {column} FROM _vv_members ORDER BY 1"
+    """The distinct whole numbers in a column of the US members being loaded, in order."""
+    sql = f"SELECT DISTINCT {column} FROM _vv_members WHERE {_us('org_id')} ORDER BY 1"
     return [int(r[0]) for r in store.con.execute(sql).fetchall()]
 
 

@@ -26,3 +26,5 @@ class Context:
     other_party: dict[str, str | None]
     against_label: str | None
     cache: dict = field(default_factory=dict)
+    #: person_id -> the other group the member agreed with most (the nearest other group).
+    nearest: dict[str, str] = field(default_factory=dict)

@@ -125,7 +125,7 @@ def _detail(name: str, value: float, member: pd.Series, ctx: Context) -> str:
     if name == "loyalty_drop":
         return f"disloyalty in the last window is {value:+.0%} against the term"
     if name == "other_agreement":
-        other = ctx.other_party.get(member["party_id"])
+        other = ctx.nearest.get(member["person_id"]) or ctx.other_party.get(member["party_id"])
         names = dict(zip(ctx.matrix.members["party_id"], ctx.matrix.members["party"], strict=True))
         side = ctx.against_label or names.get(other) or other or "the other side"
         return f"voted with the majority of {side} on {value:.0%} of votes this term"

@@ -62,15 +62,51 @@ def _by_member(frame: pd.DataFrame, members: pd.DataFrame, column: str) -> np.nd
     return merged[column].to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _other_parties(members: pd.DataFrame) -> dict[str, str | None]:
-    """For each party, the largest other party (the 'other side' in a two-party chamber)."""
-    sizes = members.groupby("party_id").size().sort_values(ascending=False)
-    big = list(sizes.index[:2])
+def _big_groups(vm: VoteMatrix, min_size: int) -> list[int]:
+    """Codes (in ``vm.group_ids``) of the groups with at least ``min_size`` members (all
+    groups where none is that big)."""
+    sizes = vm.members.groupby("party_id").size()
+    code = {gid: k for k, gid in enumerate(vm.group_ids)}
+    big = [code[p] for p, n in sizes.items() if n >= min_size and p in code]
+    return big or [code[p] for p in sizes.index if p in code]
+
+
+def _other_parties(vm: VoteMatrix, majors: np.ndarray, min_size: int) -> dict[str, str | None]:
+    """For each party, the other side: the other group (of at least ``min_size`` members)
+    whose majority its own majority sided with most often. In a two-party chamber that is the
+    other party; in a body of many groups (the European Parliament, Brazil's Câmara) the
+    nearest other group."""
+    big = _big_groups(vm, min_size)
     out: dict[str, str | None] = {}
-    for party in sizes.index:
-        others = [p for p in big if p != party]
-        out[party] = others[0] if others else None
+    for party in vm.members["party_id"].unique():
+        own = vm.group_ids.index(party) if party in vm.group_ids else -1
+        best, best_share = None, -1.0
+        for g in big:
+            if g == own:
+                continue
+            both = ~np.isnan(majors[g]) & (~np.isnan(majors[own]) if own >= 0 else False)
+            share = float((majors[g][both] == majors[own][both]).mean()) if both.any() else 0.0
+            if share > best_share:
+                best, best_share = vm.group_ids[g], share
+        out[party] = best
     return out
+
+
+def _nearest_group(
+    vm: VoteMatrix, majors: np.ndarray, cells: np.ndarray, min_size: int
+) -> np.ndarray:
+    """Per member, the code of the other group (of at least ``min_size`` members) whose
+    majority the member voted with most often (-1 when there is none)."""
+    n = len(vm.members)
+    big = _big_groups(vm, min_size)
+    own = np.array([vm.group_ids.index(p) if p in vm.group_ids else -1
+                    for p in vm.members["party_id"]])  # fmt: skip
+    best, best_share = np.full(n, -1), np.full(n, -1.0)
+    for g in big:
+        share = _share_with(vm, majors, cells, None, np.full(n, g))
+        better = (own != g) & ~np.isnan(share) & (share > best_share)
+        best[better], best_share[better] = g, share[better]
+    return best
 
 
 def _ideal_points(vm: VoteMatrix, recent_mask: np.ndarray, cfg: RiskConfig):
@@ -229,8 +265,12 @@ def compute_signals(
     sig["recent_disloyalty"] = 1 - _share_with(vm, loyal_major, mine, recent_mask)
     sig["loyalty_drop"] = sig["recent_disloyalty"] - sig["disloyalty"]
 
-    # Agreement with the other side: a named group for everybody, or the largest other party.
-    other = _other_parties(members)
+    # Agreement with the other side: a named group for everybody, or each member's nearest
+    # other group (in a two-party chamber, the other party).
+    min_size = int(default("min_party_size"))
+    any_major = _majorities(vm, min_size=1)
+    other = _other_parties(vm, any_major, min_size)
+    nearest: dict[str, str] = {}
     against_label = None
     if against:
         window = dt.timedelta(days=cfg.recent_days)
@@ -239,10 +279,13 @@ def compute_signals(
         sig["agreement_rise"] = _by_member(agree, members, "trend")
         against_label = ", ".join(against) if isinstance(against, list) else against
     else:
-        any_major = _majorities(vm, min_size=1)
-        code = {gid: k for k, gid in enumerate(vm.group_ids)}
-        target = np.array([code.get(other.get(p), -1) for p in members["party_id"]])
         all_cells = np.ones_like(mine)
+        target = _nearest_group(vm, any_major, all_cells, min_size)
+        nearest = {
+            pid: vm.group_ids[g]
+            for pid, g in zip(members["person_id"], target, strict=True)
+            if g >= 0
+        }
         sig["other_agreement"] = _share_with(vm, any_major, all_cells, None, target)
         sig["agreement_rise"] = _share_with(
             vm, any_major, all_cells, recent_mask, target
@@ -279,6 +322,7 @@ def compute_signals(
     sig["violations"] = _violations(store, members, **common)
     sig["claims"] = claim_counts(store, members, as_of)
     ctx = Context(as_of, legislature, period, start, recent_from, vm, x, other, against_label)
+    ctx.nearest = nearest
     return sig, ctx
 
 

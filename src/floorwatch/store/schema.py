@@ -45,6 +45,7 @@ ORGANIZATION_CLASSIFICATIONS = (
 #: Why a membership ended (``membership.end_reason``) or began (``start_reason``).
 END_REASONS = (
     "changed party",
+    "party renamed",
     "whip removed",
     "whip restored",
     "expelled",

@@ -159,8 +159,35 @@ def senate_with_attendance() -> None:
     )
 
 
+def rollcalls() -> None:
+    """Brazil's Câmara (from ../../rollcalls/BR_2003_*, see its SOURCE.md): the 30 roll calls
+    around the first vote under PP (the PPB -> PP rename, 2003-06-03) and 10 deputies: the 3
+    lowest ids ever labelled PPB, the first 4 switchers of the transitions file who vote in
+    those roll calls, and the 3 lowest ids with no transition."""
+    import pandas as pd
+
+    rc, out = HERE.parent / "rollcalls", HERE / "rollcalls"
+    r = pd.read_csv(rc / "BR_2003_rollcalls.csv.gz", dtype=str)
+    v = pd.read_csv(rc / "BR_2003_votes.csv.gz", dtype=str)
+    m = pd.read_csv(rc / "BR_2003_members.csv.gz", dtype=str)
+    t = pd.read_csv(rc / "BR_2003_transitions.csv.gz", dtype=str)
+    n = r.rollnumber.astype(int)
+    first_pp = v[v.party == "PP"].rollnumber.astype(int).min()
+    rr = r[(n >= first_pp - 15) & (n < first_pp + 15)]
+    voting = set(v[v.rollnumber.isin(rr.rollnumber)].legislator_id)
+    ids = sorted(set(v[v.party == "PPB"].legislator_id))[:3]
+    ids += [x for x in t[t.kind == "switch"].legislator_id if x in voting][:4]
+    ids += sorted(set(m.legislator_id) - set(t.legislator_id))[:3]
+    rr.to_csv(out / "rollcalls.csv", index=False)
+    v[v.rollnumber.isin(rr.rollnumber) & v.legislator_id.isin(ids)].to_csv(
+        out / "votes.csv", index=False
+    )
+    m[m.legislator_id.isin(ids)].to_csv(out / "members.csv", index=False)
+
+
 if __name__ == "__main__":
     voteview()
+    rollcalls()
     uk()
     singapore()
     malaysia()
