@@ -84,7 +84,8 @@ def attendance_signals(
     if att.empty:
         raise NotFoundError(f"no attendance recorded in {legislature} up to {as_of}")
     sig = att[["person_id", "name", "party_id", "party"]].reset_index(drop=True).copy()
-    sig["n_votes"] = att["possible"].to_numpy()  # the size of the record: events possible
+    sig["n_votes"] = 0  # no roll calls: the record is the events possible
+    sig["n_events"] = att["possible"].to_numpy()
     for name in _VOTE_SIGNALS:
         sig[name] = np.nan
     sig["ideal_point"] = np.nan
@@ -92,6 +93,7 @@ def attendance_signals(
     crucial = att["crucial_rate"].to_numpy(dtype="float64", na_value=np.nan)
     sig["crucial_absence"] = 1 - crucial
     sig["absence_streak"] = att["current_streak"].to_numpy(dtype="float64", na_value=np.nan)
+    sig["appearances"] = np.nan
     sig["claims"] = claim_counts(store, sig, as_of)
     missed = store.query(
         """SELECT a.person_id, e.start_date AS date, e.id AS event_id, e.name, e.classification,
