@@ -38,19 +38,8 @@ def _run(capsys, *args: str):
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("partywatch") / "pw.duckdb"
-    for args in (
-        ["ingest", "popolo", str(DATA / "ep-popolo-pti.json")],
-        *(
-            ["ingest", "csv", kind, str(DATA / f"{kind}.csv")]
-            for kind in ("organizations", "persons", "memberships", "events", "attendance")
-        ),
-        ["claims", "import", str(DATA / "claims.csv")],
-        ["claims", "resolve"],
-    ):
-        assert main(["--db", str(path), *args]) == 0, args
-    return path
+def db(partywatch_db) -> Path:
+    return partywatch_db
 
 
 def _watch(capsys, db: Path, as_of: str, *extra: str) -> dict[str, dict]:
