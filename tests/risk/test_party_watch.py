@@ -1,13 +1,13 @@
 """The party's own watch (issue 12), end to end, with default settings.
 
-The real EveryPolitician Popolo file of Pakistan's 14th National Assembly (cut to PTI's 34
-members, ``tests/data/partywatch/SOURCE.md``) plus a party register loaded through the CSV
-templates. Every record of the register is invented and every person in it is fictional
-(names end in "(fictional)"): a core committee with 13 meetings, 16 National Assembly and 6
-provincial sittings with attendance, former lawmakers, a breakaway group with three public
-events, media claims that three members would join it (false: the deadline passed), the
-spokesman's denial, a "30 to 60 will defect" count claim, and two members who resign their
-seats and join the breakaway group in March 2017.
+The real EveryPolitician Popolo file of Pakistan's 14th National Assembly
+(``tests/data/real/everypolitician-pakistan``) plus a party register loaded through the CSV
+templates (``tests/data/partywatch/SOURCE.md``). Every record of the register is invented and
+every person in it is fictional (names end in "(fictional)"): a core committee with 13
+meetings, 16 National Assembly and 6 provincial sittings with attendance, former lawmakers, a
+breakaway group with three public events, media claims that three members would join it
+(false: the deadline passed), the spokesman's denial, a "30 to 60 will defect" count claim,
+and two members who resign their seats and join the breakaway group in March 2017.
 """
 
 from __future__ import annotations

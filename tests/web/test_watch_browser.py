@@ -1,5 +1,5 @@
 """The party watch page and a party-body page in real headless Chromium, served by
-``floorwatch serve --config`` over the party-watch store (the real Pakistan Popolo cut plus the
+``floorwatch serve --config`` over the party-watch store (the real Pakistan Popolo file plus the
 invented register of fictional people, ``tests/data/partywatch/SOURCE.md``).
 
 The settings file makes the red list one member long (``red_count = 1``): the page must show

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from floorwatch.cli.common import FormatOption, app, get_store, resolve_names
+from floorwatch.cli.common import FormatOption, app, get_store, need_rollcalls, resolve_names
 from floorwatch.cli.output import Format, render, to_records
 from floorwatch.risk import flags as compute_flags
 from floorwatch.risk import load_config
@@ -149,6 +149,12 @@ def flags(
     if watch:
         title = f"Party watch: {party} as of {when}, across all its bodies"
     render(rows, fmt, title=title, columns=columns)
+    if fmt is Format.table and not rows:
+        typer.echo(
+            f"Nobody is {'red' if show == 'red' else 'red or amber'} as of {when}; "
+            "--show all lists every member with their score or why they have none.",
+            err=True,
+        )
 
 
 @app.command()
@@ -170,6 +176,7 @@ def backtest(
     cfg = load_config(config)
     console = Console(stderr=True)
     with get_store(read_only=True) as store, _progress(console) as bar:
+        need_rollcalls(store, "backtest")
         task = bar.add_task("Backtesting legislative periods", total=None)
 
         def advance(share: float, total: int) -> None:
