@@ -80,3 +80,19 @@ def test_watch_page_and_body_page_in_chromium(server, page):
     assert "Tariq Aziz (fictional)" in page.locator("ul.body-members").inner_text()
     page.screenshot(path=str(SHOTS / "party-body.png"), full_page=True)
     assert not page.console_errors, page.console_errors
+
+
+def test_check_page_lists_the_quality_report(server, page, partywatch_db):
+    import floorwatch
+    from floorwatch.quality import check
+
+    store = floorwatch.open(partywatch_db, read_only=True)
+    expected = check(store)
+    store.close()
+    assert len(expected)  # the real file's by-election seats held twice, at least
+    data = httpx.get(f"{server}/check.json", timeout=120).json()
+    assert [p["detail"] for p in data["problems"]] == list(expected.detail)
+    page.goto(f"{server}/check")
+    assert page.locator("tr.problem").count() == len(expected)
+    assert "Abdul Hakeem Baloch" in page.locator("table.problems").inner_text()
+    assert not page.console_errors, page.console_errors

@@ -231,6 +231,7 @@ def create_app(
         "watch", "/watch/{org_id}", "/watch/{org_id}.json", "Party watch: one party's red list"
     )
     page_routes("body", "/body/{org_id}", "/body/{org_id}.json", "A party body and its meetings")
+    page_routes("check", "/check", "/check.json", "Data-quality report (floorwatch check)")
 
     @app.get(
         "/switches.json",

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "Activity",
     "BodyPage",
+    "CheckPage",
     "ClaimIn",
     "ClaimOverrideIn",
     "ClaimsPage",
@@ -196,6 +197,14 @@ class BodyPage(BaseModel):
     parent: dict[str, Any] | None
     members: list[dict[str, Any]]
     meetings: list[dict[str, Any]]
+
+
+class CheckPage(BaseModel):
+    """The data-quality report of ``floorwatch check``."""
+
+    as_of: dt.date
+    checks: list[str]
+    problems: list[dict[str, Any]]
 
 
 class SwitchesPage(BaseModel):

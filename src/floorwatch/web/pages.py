@@ -62,6 +62,7 @@ PAGES: dict[str, PageSpec] = {
     "definitions": PageSpec("definitions", "definitions.html", M.DefinitionsPage, "Definitions"),
     "watch": PageSpec("watch", "watch.html", M.WatchPage, "Party watch", id_kind="party"),
     "body": PageSpec("body", "body.html", M.BodyPage, "Party body", id_kind="party"),
+    "check": PageSpec("check", "check.html", M.CheckPage, "Data quality"),
 }
 
 
@@ -133,6 +134,10 @@ class Dashboard:
             return lambda s: D.build_claims(s, as_of, layers)
         if kind == "definitions":
             return lambda s: D.build_definitions(layers)
+        if kind == "check":
+            from floorwatch.web.watch import build_check
+
+            return lambda s: build_check(s, as_of, layers)
         if kind in ("watch", "body"):
             from floorwatch.web import watch
 

@@ -1,6 +1,7 @@
-"""The dashboard's party watch page (``/watch/{party_id}``) and party-body page
-(``/body/{org_id}``): the party's red list across all its bodies (``floorwatch flags --party
-P``), the members who left, and each party body's meetings with their attendance.
+"""The dashboard's party watch page (``/watch/{party_id}``), party-body page
+(``/body/{org_id}``) and data-quality page (``/check``): the party's red list across all its
+bodies (``floorwatch flags --party P``), the members who left, each party body's meetings with
+their attendance, and the report of ``floorwatch check``.
 
 Built beside :mod:`floorwatch.web.data` and called the same way (``build_*(store, key, as_of,
 env)``); the flags come from the risk layer through the layer environment, as elsewhere.
@@ -14,7 +15,7 @@ from typing import Any
 
 from floorwatch.store import Store
 
-__all__ = ["build_body", "build_watch"]
+__all__ = ["build_body", "build_check", "build_watch"]
 
 log = logging.getLogger("floorwatch.web")
 
@@ -153,3 +154,12 @@ def build_body(store: Store, org_id: str, as_of: dt.date, env: Any) -> dict[str,
         "members": [{k: _plain(v) for k, v in r.items()} for r in members],
         "meetings": _meetings(store, org_id, as_of),
     }
+
+
+def build_check(store: Store, as_of: dt.date, env: Any) -> dict[str, Any]:
+    """The page model of ``/check``: the data-quality report (:mod:`floorwatch.quality`)."""
+    from floorwatch.quality import CHECKS, check
+
+    frame = check(store)
+    rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
+    return {"as_of": as_of, "checks": list(CHECKS), "problems": rows}
