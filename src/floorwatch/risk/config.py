@@ -31,6 +31,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "LEVELS",
     "SIGNALS",
+    "VOTE_SIGNALS",
     "RiskConfig",
     "Rule",
     "load_config",
@@ -61,6 +62,18 @@ SIGNALS = {
     "join another group, weighted by their source's track record as of the date; a claim "
     "false by then weighs 0 and a denial counts against",
 }
+
+#: The signals computed from roll calls (missing where a body has none).
+VOTE_SIGNALS = (
+    "disloyalty",
+    "recent_disloyalty",
+    "loyalty_drop",
+    "other_agreement",
+    "agreement_rise",
+    "moderation",
+    "drift",
+    "violations",
+)
 
 #: Default weights, from the research (see docs/risk.md). They need not sum to 1: the score is
 #: the weighted mean of the signals that have data.

@@ -5,20 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from floorwatch.risk.config import SIGNALS, RiskConfig
+from floorwatch.risk.config import SIGNALS, VOTE_SIGNALS, RiskConfig
 from floorwatch.risk.context import Context
 
 __all__ = ["evidence_for"]
 
-_VOTE_SIGNALS = {
-    "disloyalty",
-    "recent_disloyalty",
-    "loyalty_drop",
-    "other_agreement",
-    "agreement_rise",
-    "moderation",
-    "drift",
-}
+_VOTE_SIGNALS = set(VOTE_SIGNALS) - {"violations"}  # those that cite votes against the party
 _WORD = {1.0: "yes", 0.0: "no"}
 
 

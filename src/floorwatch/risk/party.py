@@ -43,9 +43,10 @@ import pyarrow as pa
 from floorwatch.errors import FloorwatchError, NotFoundError
 from floorwatch.memberships import PARTY_SPELLS_SQL, switches
 from floorwatch.risk.claims_view import claim_counts
-from floorwatch.risk.config import SIGNALS, RiskConfig
+from floorwatch.risk.config import SIGNALS, VOTE_SIGNALS, RiskConfig
 from floorwatch.risk.context import Context
 from floorwatch.risk.evidence import evidence_for
+from floorwatch.risk.flags import FLAG_COLUMNS
 from floorwatch.risk.score import score_members
 from floorwatch.risk.signals import appearances, compute_signals
 from floorwatch.store import Store
@@ -54,14 +55,7 @@ __all__ = ["PARTY_COLUMNS", "party_bodies", "party_flags", "party_members"]
 
 #: The leading columns of :func:`party_flags`.
 PARTY_COLUMNS = (
-    "name",
-    "party",
-    "level",
-    "score",
-    "rank",
-    "party_rank",
-    "person_id",
-    "party_id",
+    *FLAG_COLUMNS[: FLAG_COLUMNS.index("legislature")],
     "bodies",
     "note",
     "n_events",
@@ -71,16 +65,6 @@ PARTY_COLUMNS = (
     "evidence",
 )
 
-_VOTE_SIGNALS = (
-    "disloyalty",
-    "recent_disloyalty",
-    "loyalty_drop",
-    "other_agreement",
-    "agreement_rise",
-    "moderation",
-    "drift",
-    "violations",
-)
 _NOT_EVENTS = ("legislative period", "election")
 
 
@@ -223,7 +207,7 @@ def _vote_signals(
     store: Store, members: pd.DataFrame, party_id: str, as_of: dt.date, against, cfg
 ) -> tuple[pd.DataFrame, dict[str, tuple[Context, pd.DataFrame]]]:
     """Vote signals from every legislature where members voted by ``as_of``."""
-    cols = [*_VOTE_SIGNALS, "ideal_point", "n_votes", "vote_absence", "vote_streak"]
+    cols = [*VOTE_SIGNALS, "ideal_point", "n_votes", "vote_absence", "vote_streak"]
     out = pd.DataFrame(np.nan, index=members["person_id"], columns=cols)
     out["n_votes"] = 0.0
     out["vote_body"] = None
@@ -253,7 +237,7 @@ def _vote_signals(
         for row in sig.itertuples():
             if row.person_id not in out.index or out.loc[row.person_id, "n_votes"] >= row.n_votes:
                 continue
-            for c in [*_VOTE_SIGNALS, "ideal_point", "n_votes"]:
+            for c in [*VOTE_SIGNALS, "ideal_point", "n_votes"]:
                 out.loc[row.person_id, c] = getattr(row, c)
             out.loc[row.person_id, "vote_absence"] = row.absence
             out.loc[row.person_id, "vote_streak"] = row.absence_streak

@@ -60,18 +60,10 @@ def _meetings(store: Store, org_id: str, as_of: dt.date) -> list[dict[str, Any]]
 
 
 def _bodies(store: Store, party_id: str) -> list[dict[str, Any]]:
-    found, frontier = [], [party_id]
-    while frontier:
-        marks = ", ".join("?" for _ in frontier)
-        rows = store.records(
-            f"SELECT id, name, abbreviation FROM organization WHERE classification = "
-            f"'party body' AND parent_id IN ({marks}) ORDER BY name, id",
-            frontier,
-        )
-        rows = [r for r in rows if r["id"] not in {b["id"] for b in found}]
-        found.extend(rows)
-        frontier = [r["id"] for r in rows]
-    return found
+    from floorwatch.risk.party import party_bodies
+
+    ids = party_bodies(store, party_id)
+    return sorted((_org(store, i) for i in ids), key=lambda o: (o["name"], o["id"]))
 
 
 def _flag_rows(frame) -> list[dict[str, Any]]:
