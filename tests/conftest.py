@@ -116,3 +116,25 @@ def s111_store(tmp_path_factory):
     store = _senate_store(tmp_path_factory, 111)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def partywatch_db(tmp_path_factory) -> Path:
+    """A closed store file: the real Pakistan Popolo file (``tests/data/real``) plus the
+    invented party register of fictional people (``tests/data/partywatch/SOURCE.md``), loaded
+    and resolved through the CLI as a user would. Read-only by convention."""
+    from floorwatch.cli import main
+
+    data = TESTDATA / "partywatch"
+    path = tmp_path_factory.mktemp("partywatch") / "pw.duckdb"
+    for args in (
+        ["ingest", "popolo", str(REAL / "everypolitician-pakistan" / "ep-popolo-v1.0.json.gz")],
+        *(
+            ["ingest", "csv", kind, str(data / f"{kind}.csv")]
+            for kind in ("organizations", "persons", "memberships", "events", "attendance")
+        ),
+        ["claims", "import", str(data / "claims.csv")],
+        ["claims", "resolve"],
+    ):
+        assert main(["--db", str(path), *args]) == 0, args
+    return path

@@ -4,6 +4,14 @@
   header line, empty cells for NULL. Text cells that a spreadsheet would run as a formula
   (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) are prefixed with
   ``'`` (OWASP's advice against CSV injection); numbers are written as numbers.
+* ``templates``: one file per CSV template kind in a folder (``organizations.csv``,
+  ``persons.csv``, ..., ``claims.csv``), in the templates' own layout (their column names,
+  references as ids, ``docs/csv-templates.md``), so that ``floorwatch ingest csv KIND FILE``
+  for each kind in :data:`TEMPLATE_ORDER`, then ``floorwatch claims import claims.csv``, rebuild
+  the same tables in a fresh store. Cells are written as stored (no ``'`` before a formula
+  character: the files are for re-import; open them in a spreadsheet with care). A claim's
+  deadline is left empty when it was the default window, as it was given. Claim resolutions
+  are not exported: ``floorwatch claims resolve`` recomputes them (manual verdicts are lost).
 * ``json``: one file, an object mapping each table name to a list of rows (objects).
 * ``parquet``: one file per table in a folder, with the store's column types (pyarrow).
 * ``popolo``: one Popolo JSON file (https://www.popoloproject.com/specs/): ``persons`` (with
@@ -30,10 +38,33 @@ from floorwatch.errors import InputError
 from floorwatch.store import Store
 from floorwatch.store.schema import TABLES
 
-__all__ = ["EXPORT_FORMATS", "FORMULA_PREFIXES", "export_store", "safe_cell", "to_popolo"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "FORMULA_PREFIXES",
+    "TEMPLATE_ORDER",
+    "export_store",
+    "safe_cell",
+    "to_popolo",
+]
+
+#: The order to load a ``templates`` export in (events before memberships: a membership may
+#: name its legislative period), then ``floorwatch claims import claims.csv``.
+TEMPLATE_ORDER = (
+    "organizations",
+    "persons",
+    "identifiers",
+    "other_names",
+    "events",
+    "memberships",
+    "attendance",
+    "vote_events",
+    "votes",
+    "counts",
+    "whips",
+)
 
 #: Formats :func:`export_store` writes.
-EXPORT_FORMATS = ("csv", "json", "parquet", "popolo")
+EXPORT_FORMATS = ("csv", "templates", "json", "parquet", "popolo")
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -85,11 +116,11 @@ def export_store(store: Store, fmt: str, out: str | os.PathLike[str]) -> list[Pa
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r}; expected {', '.join(EXPORT_FORMATS)}")
     out = Path(out)
-    if fmt in ("csv", "parquet"):
+    if fmt in ("csv", "parquet", "templates"):
         if out.exists() and not out.is_dir():
             raise InputError(f"{fmt} export writes one file per table: give a folder", file=out)
         out.mkdir(parents=True, exist_ok=True)
-        return _csv(store, out) if fmt == "csv" else _parquet(store, out)
+        return {"csv": _csv, "parquet": _parquet, "templates": _templates}[fmt](store, out)
     if out.is_dir():
         raise InputError(f"{fmt} export writes one file: give a file name, not a folder", file=out)
     if not out.parent.exists():
@@ -119,6 +150,72 @@ def _csv(store: Store, folder: Path) -> list[Path]:
             writer.writerow(cols)
             writer.writerows([safe_cell(v) for v in row] for row in rows)
         files.append(path)
+    return files
+
+
+def _template_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _write_rows(path: Path, header: list[str], rows: list[tuple]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([_template_cell(v) for v in row] for row in rows)
+
+
+#: The claims template's columns (``floorwatch.claims.COLUMNS``) as SQL over the claims tables.
+_CLAIM_SELECT = {
+    "id": "c.id",
+    "made_on": "c.made_on",
+    "about": "(SELECT string_agg(s.person_id, ';' ORDER BY s.person_id) FROM claim_subject s "
+    "WHERE s.claim_id = c.id)",
+    "count_min": "c.count_min",
+    "count_max": "c.count_max",
+    "count_of": "c.count_of",
+    "predicts": "c.predicts",
+    "organization": "c.organization_id",
+    "stance": "c.stance",
+    "deadline": "CASE WHEN c.deadline_given THEN c.deadline END",
+    "probability": "c.probability",
+    "wording": "c.wording",
+    "outlet": "c.outlet",
+    "speaker": "c.speaker",
+    "source_kind": "c.source_kind",
+    "link": "c.link",
+    "quote": "c.quote",
+    "note": "c.note",
+}
+
+
+def _templates(store: Store, folder: Path) -> list[Path]:
+    from floorwatch.ingest.csv import KINDS
+
+    files = []
+    for kind in (KINDS[k] for k in TEMPLATE_ORDER):
+        cols = ", ".join(f'"{c.to}"' for c in kind.columns)
+        order = ", ".join(f'"{k}"' for k in kind.key)
+        rows = store.con.execute(f"SELECT {cols} FROM {kind.table} ORDER BY {order}").fetchall()
+        if not rows:
+            continue
+        path = folder / f"{kind.name}.csv"
+        _write_rows(path, [c.name for c in kind.columns], rows)
+        files.append(path)
+    if "claim" in store.extra_tables():
+        select = ", ".join(_CLAIM_SELECT.values())
+        rows = store.con.execute(
+            f"SELECT {select} FROM claim c ORDER BY c.made_on, c.id"
+        ).fetchall()
+        if rows:
+            path = folder / "claims.csv"
+            _write_rows(path, list(_CLAIM_SELECT), rows)
+            files.append(path)
     return files
 
 

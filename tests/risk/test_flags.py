@@ -189,10 +189,12 @@ def test_claims_appear_as_evidence_only_once_made(tmp_path, real_data, capsys):
     assert before["claims"] == 0
     assert "claims" not in [e["signal"] for e in before["evidence"]]
     after = flags(store, as_of="2001-05-23").set_index("person_id").loc["bioguide-J000072"]
-    assert after["claims"] == 1
+    # One pending claim of an outlet with no settled claim yet: Laplace's (0 + 1) / (0 + 2).
+    assert after["claims"] == 0.5
     cited = [e for e in after["evidence"] if e["signal"] == "claims"]
     assert cited and cited[0]["claims"][0]["claim_id"] == cid
     assert cited[0]["claims"][0]["outlet"] == "Example Wire"
+    assert cited[0]["claims"][0]["status_as_of"] == "pending"
     store.close()
     assert main(["--db", str(path), "claims", "compare", "--format", "json"]) == 0
     import json

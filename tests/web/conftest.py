@@ -22,6 +22,19 @@ import pytest
 import floorwatch
 from realdata import vv_senate
 
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 120_000  # the first page at a new as-of date computes the monthly panels
+
 
 def build_web_store(path: Path, shared: Path) -> Path:
     """Ingest S107 and record two claims (one that came true, one that did not); close."""
@@ -140,3 +153,33 @@ def serving(path: Path, *args: str) -> Iterator[str]:
 def serve():
     """:func:`serving`, for tests that start the dashboard on a store of their own."""
     return serving
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: install the Debian packages "
+            "`chromium` and `chromium-driver` (apt-get install chromium chromium-driver)."
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is not installed: pip install playwright")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.console_errors = errors
+    yield pg
+    context.close()

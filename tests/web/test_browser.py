@@ -17,22 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 TOKEN = "browser-token-0123456789"
 JEFFORDS = "bioguide-J000072"
 BEFORE = "2001-05-20"
-TIMEOUT_MS = 120_000  # the first page at a new as-of date computes the monthly panels
 
 
 @pytest.fixture(scope="module")
@@ -40,36 +28,6 @@ def server(tmp_path_factory, real_data, store_builder, serve):
     path = store_builder(tmp_path_factory.mktemp("browser") / "s107.duckdb", real_data)
     with serve(path, "--token", TOKEN) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is not installed at {CHROMIUM}: install the Debian packages "
-            "`chromium` and `chromium-driver` (apt-get install chromium chromium-driver)."
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is not installed: pip install playwright")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.console_errors = errors
-    yield pg
-    context.close()
 
 
 def _shot(pg, name: str) -> None:

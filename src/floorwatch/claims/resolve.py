@@ -63,6 +63,9 @@ _MATCH = """(CASE c.predicts
 def _register_switches(store: Store) -> None:
     frame = switches(store, include_elections=True)
     data = {name: list(frame[name]) if name in frame else [] for name in _SWITCH_SCHEMA.names}
+    for name in _SWITCH_SCHEMA.names:
+        if name != "date_to":  # an expulsion has no new party: NaN -> NULL
+            data[name] = [_str_or_none(x) for x in data[name]]
     data["date_to"] = [as_date(d) for d in data["date_to"]]
     store.register("_cl_sw", pa.Table.from_pydict(data, schema=_SWITCH_SCHEMA))
 

@@ -31,6 +31,7 @@ _COMMAND_MODULES = (
     "claims",
     "web",
     "names",
+    "check",
 )
 
 for _name in _COMMAND_MODULES:
@@ -59,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     err = Console(stderr=True)
     try:
         with warnings.catch_warnings():
+            # Libraries' own warnings (NumPy's RuntimeWarning on an empty mean, pandas'
+            # FutureWarning...) never reach the terminal: the user cannot act on them.
+            for category in (RuntimeWarning, FutureWarning, DeprecationWarning):
+                warnings.simplefilter("ignore", category)
             warnings.simplefilter("always", RecordEndWarning)
             warnings.simplefilter("always", ConvergenceWarning)
             warnings.showwarning = _one_line_warnings(err)

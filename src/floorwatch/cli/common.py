@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from floorwatch.cli.output import Format
+from floorwatch.errors import NotFoundError
 from floorwatch.store import Store, open_store
 
-__all__ = ["FormatOption", "app", "get_store", "resolve_names", "state"]
+__all__ = ["FormatOption", "app", "get_store", "need_rollcalls", "resolve_names", "state"]
 
 app = typer.Typer(
     name="floorwatch",
@@ -80,3 +81,13 @@ def resolve_names(kind: str, *, split: bool = False):
         return out if many else out[0]
 
     return callback
+
+
+def need_rollcalls(store: Store, command: str) -> None:
+    """Stop a command that needs roll calls, with a clear message, on a store without any
+    (rather than print an empty table and exit 0)."""
+    if not store.scalar("SELECT count(*) FROM vote_event"):
+        raise NotFoundError(
+            f"`floorwatch {command}` needs roll calls and the store holds none; ingest votes "
+            "first (floorwatch ingest voteview, or ingest csv vote_events and votes)"
+        )

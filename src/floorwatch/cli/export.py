@@ -17,6 +17,7 @@ __all__ = ["ExportFormat"]
 
 class ExportFormat(str, enum.Enum):  # noqa: UP042 - Typer needs a str Enum
     csv = "csv"
+    templates = "templates"
     json = "json"
     parquet = "parquet"
     popolo = "popolo"
@@ -29,8 +30,9 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="csv or parquet: one file per table in the --out folder; json: one file "
-            "(table -> rows); popolo: one Popolo JSON file.",
+            help="csv or parquet: one file per table in the --out folder; templates: one "
+            "file per CSV template kind, in the templates' layout, for re-import (claims "
+            "included); json: one file (table -> rows); popolo: one Popolo JSON file.",
         ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (csv, parquet) or file.")],

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from floorwatch.cli.common import FormatOption, app, get_store, resolve_names
+from floorwatch.cli.common import FormatOption, app, get_store, need_rollcalls, resolve_names
 from floorwatch.cli.output import Format, render
 from floorwatch.metrics import agreement as agreement_metric
 from floorwatch.metrics import attendance as attendance_metric
@@ -113,6 +113,8 @@ def attendance(
 ) -> None:
     """Attendance per member (GovTrack missed votes, Public Whip attendance), worst first."""
     with get_store() as store:
+        if basis is _Basis.votes:
+            need_rollcalls(store, "attendance --basis votes")
         frame = attendance_metric(
             store,
             basis=None if basis is _Basis.auto else basis.value,
@@ -143,6 +145,7 @@ def loyalty(
     """Party loyalty (Voteview), rebellions (Public Whip) and party unity (CQ), lowest first."""
     filters = _filters(date_from, date_to, as_of, legislature, party)
     with get_store() as store:
+        need_rollcalls(store, "loyalty")
         if unity_votes:
             filters.pop("party")
             render(party_unity_votes(store, **filters), fmt, title="Party-unity votes")
@@ -176,6 +179,7 @@ def violations(
 ) -> None:
     """Votes contrary to the party's direction: each with the vote, date, direction and cast."""
     with get_store() as store:
+        need_rollcalls(store, "violations")
         frame = violations_metric(
             store,
             rules,
@@ -211,6 +215,7 @@ def cohesion(
     filters = _filters(date_from, date_to, as_of, legislature, party)
     opts = {"include_free": not exclude_free, "min_party_size": min_party_size}
     with get_store() as store:
+        need_rollcalls(store, "cohesion")
         if per_rollcall:
             frame = rice(store, **opts, **filters)
             title = "Cohesion per roll call"
@@ -242,6 +247,7 @@ def agreement(
 ) -> None:
     """Each member's agreement with a group's majority, and its trend across windows."""
     with get_store() as store:
+        need_rollcalls(store, "agreement")
         frame = agreement_metric(
             store,
             group,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from floorwatch.cli.common import FormatOption, app, get_store, resolve_names
+from floorwatch.cli.common import FormatOption, app, get_store, need_rollcalls, resolve_names
 from floorwatch.cli.output import Format, render, to_records
 from floorwatch.risk import flags as compute_flags
 from floorwatch.risk import load_config
@@ -55,7 +55,7 @@ def _flag_records(frame) -> list[dict]:
                 "rank": None if r["rank"] is None else int(r["rank"]),
                 "person_id": r["person_id"],
                 "party_id": r["party_id"],
-                "legislature": r["legislature"],
+                **{k: r[k] for k in _WATCH_KEYS if k in r},
                 "as_of": r["as_of"],
                 "signals": {k: r[k] for k in r if k in _SIGNAL_KEYS},
                 "evidence": r["evidence"],
@@ -67,6 +67,8 @@ def _flag_records(frame) -> list[dict]:
 from floorwatch.risk.config import SIGNALS as _SIGNALS  # noqa: E402
 
 _SIGNAL_KEYS = set(_SIGNALS)
+#: Columns of flags and of the party watch (``--party`` without ``--legislature``).
+_WATCH_KEYS = ("legislature", "bodies", "note", "n_events", "n_votes", "unscored")
 
 
 @app.command()
@@ -82,7 +84,9 @@ def flags(
     party: Annotated[
         str | None,
         typer.Option(
-            help="Only members of this party (id, abbreviation or name).",
+            help="Only members of this party (id, abbreviation or name). Without --legislature: "
+            "the party watch, every person of the party across all bodies (seats, party "
+            "bodies, former lawmakers); see docs/party-watch.md.",
             callback=resolve_names("organization"),
         ),
     ] = None,
@@ -116,12 +120,13 @@ def flags(
         )
     if show == "red":
         frame = frame[frame["level"] == "red"]
-    elif show == "amber":
-        frame = frame[frame["level"].isin(["red", "amber"])]
+    elif show == "amber":  # and, in the party watch, those who left
+        frame = frame[frame["level"].isin(["red", "amber", "left"])]
     records = _flag_records(frame)
     if fmt is Format.json:
         render(records, fmt)
         return
+    watch = "bodies" in frame.columns
     rows = [
         {
             "name": r["name"],
@@ -129,16 +134,27 @@ def flags(
             "level": r["level"],
             "score": r["score"],
             "rank": r["rank"],
-            "why": "; ".join(e["detail"] for e in r["evidence"][:3]),
+            "bodies": r.get("bodies"),
+            "why": r.get("note")
+            or r.get("unscored")
+            or "; ".join(e["detail"] for e in r["evidence"][:3]),
         }
         for r in records
     ]
-    render(
-        rows,
-        fmt,
-        title=f"Flags as of {frame['as_of'].iloc[0] if len(frame) else as_of}",
-        columns=["name", "party", "level", "score", "rank", "why"],
-    )
+    columns = ["name", "party", "level", "score", "rank", "why"]
+    if watch:
+        columns = ["name", "level", "score", "rank", "bodies", "why"]
+    when = frame["as_of"].iloc[0] if len(frame) else as_of
+    title = f"Flags as of {when}"
+    if watch:
+        title = f"Party watch: {party} as of {when}, across all its bodies"
+    render(rows, fmt, title=title, columns=columns)
+    if fmt is Format.table and not rows:
+        typer.echo(
+            f"Nobody is {'red' if show == 'red' else 'red or amber'} as of {when}; "
+            "--show all lists every member with their score or why they have none.",
+            err=True,
+        )
 
 
 @app.command()
@@ -160,6 +176,7 @@ def backtest(
     cfg = load_config(config)
     console = Console(stderr=True)
     with get_store(read_only=True) as store, _progress(console) as bar:
+        need_rollcalls(store, "backtest")
         task = bar.add_task("Backtesting legislative periods", total=None)
 
         def advance(share: float, total: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -36,6 +37,14 @@ def serve(
             "token (at least 8 characters). Without it the dashboard is read-only.",
         ),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Risk model settings (TOML, as for `floorwatch flags --config`): the "
+            "dashboard's red and amber lists are the same as the CLI's.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web dashboard (pages, JSON twins, /openapi.json) over the store.
 
@@ -44,13 +53,15 @@ def serve(
     """
     import uvicorn
 
+    from floorwatch.risk import load_config
     from floorwatch.web import LOOPBACK_HOSTS, create_app
 
     if token is not None and len(token) < 8:
         raise ConfigError("--token must be at least 8 characters long.")
     db = resolve_db_path(state.db)
     allowed = list(LOOPBACK_HOSTS) if _is_loopback(host) else None
-    web_app = create_app(db, token=token, allowed_hosts=allowed, warm=True)
+    risk_config = load_config(config)  # a bad file stops here, before the server starts
+    web_app = create_app(db, token=token, allowed_hosts=allowed, warm=True, risk_config=risk_config)
     mode = "read-write with a token" if token else "read-only"
     typer.echo(f"floorwatch dashboard on http://{host}:{port}/ ({db}, {mode}); Ctrl+C stops it.")
     if not _is_loopback(host):

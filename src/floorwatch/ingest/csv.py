@@ -34,7 +34,7 @@ import pandas as pd
 
 from floorwatch.dates import date_problem, parse_date
 from floorwatch.errors import InputError, ReferenceError_
-from floorwatch.ingest._checks import check_overlaps, upsert
+from floorwatch.ingest._checks import check_overlaps, table_types, upsert
 from floorwatch.ingest._common import check_utf8, require_file
 from floorwatch.store import Store
 from floorwatch.store.files import read_bytes
@@ -475,6 +475,7 @@ def ingest_csv(store: Store, kind: str, path: str | os.PathLike[str]) -> CsvResu
     _complete(spec, header, frame, path)
     _check_duplicates(spec, frame, path, header)
     with store.transaction():
+        _keep_stored(store, spec, frame)
         if spec.name == "memberships":
             store.register("_csv_ms", _membership_frame(frame))
             try:
@@ -489,6 +490,51 @@ def ingest_csv(store: Store, kind: str, path: str | os.PathLike[str]) -> CsvResu
         _write(store, spec, frame)
         store.log_ingest(f"csv-{spec.name}", path, len(frame))
     return CsvResult(spec.name, str(path), len(frame), header)
+
+
+def _plain(value: Any) -> Any:
+    """A stored value as the CSV reader gives it (dates as ``date``, NULL as None)."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value.item() if hasattr(value, "item") else value
+
+
+def _keep_stored(store: Store, spec: Kind, frame: pd.DataFrame) -> None:
+    """An update row's empty cells keep the stored values: a row whose key is stored already
+    changes only the cells it fills (an empty ``start_date`` never erases a stored one). Votes
+    are replaced whole (see :func:`_write`)."""
+    if spec.table == "vote" or frame.empty:
+        return
+    key = list(spec.key)
+    types = table_types(store, spec.table)
+    cols = [c for c in frame.columns if c in types and c not in key]
+    if not cols or not all(k in frame.columns for k in key):
+        return
+    if not frame[cols].isna().to_numpy().any():
+        return
+    keys = frame[key].astype(object).where(frame[key].notna(), None)
+    store.register("_csv_keys", keys)
+    try:
+        on = " AND ".join(f't."{k}" = k."{k}"' for k in key)
+        picked = ", ".join([f't."{k}"' for k in key] + [f't."{c}"' for c in cols])
+        stored = store.query(f"SELECT {picked} FROM {spec.table} t JOIN _csv_keys k ON {on}")
+    finally:
+        store.unregister("_csv_keys")
+    if stored.empty:
+        return
+    index = {
+        tuple(_plain(v) for v in r[: len(key)]): r[len(key) :]
+        for r in stored.itertuples(index=False)
+    }
+    for i, row in frame.iterrows():
+        old = index.get(tuple(_plain(row[k]) for k in key))
+        if old is None:
+            continue
+        for c, value in zip(cols, old, strict=True):
+            if row[c] is None or (isinstance(row[c], float) and row[c] != row[c]):
+                frame.at[i, c] = _plain(value)
 
 
 def _resolve(store: Store, spec: Kind, cols: list[Column], frame: pd.DataFrame, path: Path):

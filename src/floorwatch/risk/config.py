@@ -27,9 +27,11 @@ from pathlib import Path
 from floorwatch.errors import ConfigError
 
 __all__ = [
+    "DEFAULT_PARTY_WEIGHTS",
     "DEFAULT_WEIGHTS",
     "LEVELS",
     "SIGNALS",
+    "VOTE_SIGNALS",
     "RiskConfig",
     "Rule",
     "load_config",
@@ -54,9 +56,24 @@ SIGNALS = {
     "crucial), where attendance is recorded",
     "absence_streak": "current run of consecutive missed events",
     "violations": "votes against the party's whip direction this term",
+    "appearances": "appearances at public events of the --against group (its rallies, press "
+    "conferences and meetings, recorded as events with attendees), in the record window",
     "claims": "published claims, made on or before the date, that the member will leave or "
-    "join another group",
+    "join another group, weighted by their source's track record as of the date; a claim "
+    "false by then weighs 0 and a denial counts against",
 }
+
+#: The signals computed from roll calls (missing where a body has none).
+VOTE_SIGNALS = (
+    "disloyalty",
+    "recent_disloyalty",
+    "loyalty_drop",
+    "other_agreement",
+    "agreement_rise",
+    "moderation",
+    "drift",
+    "violations",
+)
 
 #: Default weights, from the research (see docs/risk.md). They need not sum to 1: the score is
 #: the weighted mean of the signals that have data.
@@ -72,6 +89,20 @@ DEFAULT_WEIGHTS = {
     "crucial_absence": 0.03,
     "absence_streak": 0.02,
     "violations": 0.05,
+    "appearances": 0.05,
+    "claims": 0.05,
+}
+
+#: The party watch's weights for the signals of a party's own register (merged over
+#: :data:`DEFAULT_WEIGHTS`; the vote signals keep theirs). A party committee's own test is
+#: "constant absence from crucial party meetings and assembly sittings" and "closeness to the
+#: breakaway group": on records without roll calls these are the evidence, where the default
+#: weights, made for roll-call records, give them 3% each.
+DEFAULT_PARTY_WEIGHTS = {
+    "crucial_absence": 0.15,
+    "absence": 0.10,
+    "absence_streak": 0.05,
+    "appearances": 0.15,
     "claims": 0.05,
 }
 
@@ -117,10 +148,28 @@ class RiskConfig:
         rest above the red threshold are amber. User rules are not capped.
     max_amber_share : float
         At most this share of each party is amber (the next highest scores).
+    red_count, amber_count : int or None
+        When set, the red (amber) list holds at most this many members of each party instead
+        of a share. For a list by score threshold alone, set the shares to 1.
+    party_weights : dict
+        The party watch's weights, merged over ``weights`` (:data:`DEFAULT_PARTY_WEIGHTS`)
+        when none of the party's members has roll calls in the window.
+    party_red_share, party_amber_share : float
+        The shares used by the party watch (:func:`floorwatch.risk.party.party_flags`): a
+        party's own committee marks a larger part of its lawmakers than a legislature-wide
+        list would (30 to 60 of some 300, 10 to 20%: red 15%, the midpoint; amber 15% more).
+    A body with fewer scored members than ``1 / max_red_share`` (a small assembly, a party
+    body) still gets one red and one amber place.
     recent_days : int
         The recent window, in days, for the "recent" and "change" signals.
     min_votes : int
-        Members with fewer yea/nay votes this term are not scored (level green, noted).
+        Members with fewer yea/nay votes this term are not scored (level green, the reason
+        noted in ``unscored``), unless their events reach ``min_events``.
+    min_events : int
+        Members with at least this many recorded sittings and meetings are scored: a dozen
+        meetings is a record.
+    record_days : int
+        The party watch's record window: events and claims of the last this many days.
     min_party_size : int
         Parties with fewer members are compared with the whole legislature instead.
     min_term_days : int
@@ -134,14 +183,21 @@ class RiskConfig:
     amber_threshold: float = 0.65
     max_red_share: float = 0.05
     max_amber_share: float = 0.15
+    party_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_PARTY_WEIGHTS))
+    red_count: int | None = None
+    amber_count: int | None = None
+    party_red_share: float = 0.15
+    party_amber_share: float = 0.15
     recent_days: int = 90
     min_votes: int = 20
+    min_events: int = 5
+    record_days: int = 365
     min_party_size: int = 5
     min_term_days: int = 30
     rules: tuple[Rule, ...] = ()
 
     def __post_init__(self) -> None:
-        unknown = set(self.weights) - set(SIGNALS)
+        unknown = (set(self.weights) | set(self.party_weights)) - set(SIGNALS)
         if unknown:
             raise ConfigError(
                 f"unknown signal(s) in weights: {', '.join(sorted(unknown))}; "
@@ -154,7 +210,11 @@ class RiskConfig:
                 "expected 0 <= amber_threshold <= red_threshold <= 1 but got "
                 f"{self.amber_threshold} and {self.red_threshold}"
             )
-        for name in ("max_red_share", "max_amber_share"):
+        for name in ("red_count", "amber_count"):
+            count = getattr(self, name)
+            if count is not None and (not isinstance(count, int) or count < 0):
+                raise ConfigError(f"{name} must be a whole number >= 0 but got {count!r}")
+        for name in ("max_red_share", "max_amber_share", "party_red_share", "party_amber_share"):
             share = getattr(self, name)
             if not 0 < share <= 1:
                 raise ConfigError(f"{name} must be in (0, 1] but got {share}")
@@ -185,11 +245,12 @@ def load_config(path: str | Path | None) -> RiskConfig:
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{p}: unknown setting(s) {', '.join(sorted(unknown))}")
-    kwargs: dict = {k: v for k, v in data.items() if k not in ("weights", "rules")}
-    if "weights" in data:
-        weights = dict(DEFAULT_WEIGHTS)
-        weights.update({str(k): float(v) for k, v in data["weights"].items()})
-        kwargs["weights"] = weights
+    kwargs: dict = {k: v for k, v in data.items() if k not in ("weights", "party_weights", "rules")}
+    for key, defaults in (("weights", DEFAULT_WEIGHTS), ("party_weights", DEFAULT_PARTY_WEIGHTS)):
+        if key in data:
+            weights = dict(defaults)
+            weights.update({str(k): float(v) for k, v in data[key].items()})
+            kwargs[key] = weights
     rules = []
     for i, r in enumerate(data.get("rules", []), 1):
         try:

@@ -5,21 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from floorwatch.risk.config import SIGNALS, RiskConfig
+from floorwatch.risk.config import SIGNALS, VOTE_SIGNALS, RiskConfig
 from floorwatch.risk.context import Context
 
 __all__ = ["evidence_for"]
 
-_VOTE_SIGNALS = {
-    "disloyalty",
-    "recent_disloyalty",
-    "loyalty_drop",
-    "other_agreement",
-    "agreement_rise",
-    "moderation",
-    "drift",
-}
+_VOTE_SIGNALS = set(VOTE_SIGNALS) - {"violations"}  # those that cite votes against the party
 _WORD = {1.0: "yes", 0.0: "no"}
+
+
+def _plain(value: object) -> object:
+    """A JSON-ready value: dates as ISO text, NaN as None."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
 
 
 def _fmt(value: float) -> float | None:
@@ -147,8 +148,13 @@ def _detail(name: str, value: float, member: pd.Series, ctx: Context) -> str:
         return f"has missed the last {int(value)} events in a row"
     if name == "violations":
         return f"voted against the party whip {int(value)} time(s) this term"
+    if name == "appearances":
+        return f"appeared at {int(value)} public event(s) of {ctx.against_label or 'the group'}"
     if name == "claims":
-        return f"{int(value)} published claim(s) that the member will leave or join another group"
+        return (
+            f"published claims that the member will leave or join another group weigh "
+            f"{value:.2f} (by what each had proved by {ctx.as_of}; see each claim's status)"
+        )
     return SIGNALS[name]
 
 
@@ -173,8 +179,15 @@ def evidence_for(
         items.append((weight * pct, name, value, pct, weight))
     items.sort(key=lambda t: -t[0])
     shown = items[:top]
-    # Published claims about the member are always shown, whatever their weight.
-    shown += [t for t in items[top:] if t[1] == "claims" and t[2] > 0]
+    # Published claims about the member are always shown, whatever their weight or status.
+    mine = None
+    if claims is not None and not claims.empty:
+        mine = claims[claims["person_id"] == member["person_id"]]
+    if mine is not None and not mine.empty and all(t[1] != "claims" for t in shown):
+        value = member.get("claims")
+        value = 0.0 if value is None or value != value else float(value)
+        pct = member.get("pct_claims")
+        shown += [(0.0, "claims", value, pct, config.weights.get("claims", 0.0))]
     out = []
     cited_votes = False
     for contribution, name, value, pct, weight in shown:
@@ -194,10 +207,9 @@ def evidence_for(
                 entry["events"] = _missed_events(ctx, member["person_id"], votes)
             elif name != "crucial_absence":
                 entry["votes"] = _missed(ctx, row, votes)
-        elif name == "claims" and claims is not None:
-            mine = claims[claims["person_id"] == member["person_id"]]
+        elif name == "claims" and mine is not None:
             entry["claims"] = [
-                {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+                {k: _plain(v) for k, v in r.items()}
                 for r in mine.drop(columns=["person_id"]).to_dict(orient="records")
             ]
         out.append(entry)

@@ -49,8 +49,11 @@ def flags(
         The date to look from (default: the store's record end,
         :func:`floorwatch.dates.record_end`).
     party:
-        Only members sitting for this party (id, abbreviation or name); scores are always
-        computed over the whole legislature first.
+        With ``legislature``: only members sitting for this party (id, abbreviation or name),
+        scores computed over the whole legislature first. Without ``legislature``: the party
+        watch, every person of the party across all bodies
+        (:func:`floorwatch.risk.party.party_flags`, columns
+        :data:`floorwatch.risk.party.PARTY_COLUMNS`).
     against:
         A group (party, faction, breakaway group, or person ids) to measure agreement with,
         instead of each member's largest other party.
@@ -64,6 +67,10 @@ def flags(
     """
     cfg = config or RiskConfig()
     when = resolve_as_of(store, as_of)
+    if party and legislature is None:
+        from floorwatch.risk.party import party_flags
+
+        return party_flags(store, party, as_of=when, against=against, config=cfg, evidence=evidence)
     signals, ctx = compute_signals(
         store, when, legislature=legislature, against=against, config=cfg
     )
@@ -72,9 +79,9 @@ def flags(
     scored["as_of"] = when
     claims = None
     if "claims" in scored and scored["claims"].notna().any():
-        from floorwatch.risk.claims_view import claims_about
+        from floorwatch.risk.claims_view import claim_weights
 
-        claims = claims_about(store, when)
+        claims = claim_weights(store, when)
     ev = []
     for row, (_, member) in enumerate(scored.iterrows()):
         want = evidence == "all" or (evidence == "flagged" and member["level"] != "green")
@@ -85,7 +92,8 @@ def flags(
 
         ids = set(resolve_parties(store, party))
         scored = scored[scored["party_id"].isin(ids)]
-    cols = list(FLAG_COLUMNS) + ["n_votes", "ideal_point", "rules", "scored"]
+    cols = list(FLAG_COLUMNS) + ["n_votes", "n_events", "unscored", "ideal_point", "rules"]
+    cols += ["scored"]
     cols += [s for s in SIGNALS] + [f"pct_{s}" for s in SIGNALS]
     return scored.sort_values(["score", "name"], ascending=[False, True], na_position="last")[
         cols

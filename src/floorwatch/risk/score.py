@@ -11,8 +11,11 @@ their party; amber when it reaches ``amber_threshold`` and is among the next hig
 flags are read party by party (a party's committee marks its own members) and because the
 within-party percentiles put the top of every party at the same height. Parties with fewer
 than ``1 / max_red_share`` scored members share one pool of places. So at most
-``max_red_share`` of the legislature is red. User rules can raise a
-member's level.
+``max_red_share`` of the legislature is red (``red_count`` members per party instead, when
+set); a body with fewer scored members than ``1 / max_red_share`` still gets one red and one
+amber place. A member is scored with at least ``min_votes`` votes or ``min_events`` recorded
+sittings and meetings (column ``n_events``); an unscored member's reason is in ``unscored``
+("4 events so far; 5 needed"). User rules can raise a member's level.
 """
 
 from __future__ import annotations
@@ -66,6 +69,37 @@ def _cap_groups(parties: np.ndarray, scored: np.ndarray, config: RiskConfig) -> 
     return np.array([p if p in big else "\x00small" for p in parties], dtype=object)
 
 
+def _places(n: int, config: RiskConfig, small: bool) -> tuple[int, int]:
+    """Red and amber places in a group of ``n`` scored members."""
+    red = math.floor(config.max_red_share * n + 1e-9)
+    amber = math.floor(config.max_amber_share * n + 1e-9)
+    if small:  # a small body can still have a red and an amber member
+        red, amber = max(red, 1), max(amber, 1)
+    if config.red_count is not None:
+        red = config.red_count
+    if config.amber_count is not None:
+        amber = config.amber_count
+    return red, amber
+
+
+def _unscored_reason(
+    n_votes: float, n_events: float, enough: bool, has_score: bool, config: RiskConfig
+) -> str | None:
+    """Why a member has no score (None when scored)."""
+    if enough and has_score:
+        return None
+    if enough:
+        return "no signal with data"
+    if not n_votes and not n_events:
+        return "no record (no votes or recorded events) in the window"
+    parts = []
+    if n_events:
+        parts.append(f"{int(n_events)} events so far; {config.min_events} needed")
+    if n_votes:
+        parts.append(f"{int(n_votes)} votes so far; {config.min_votes} needed")
+    return " and ".join(parts)
+
+
 def score_members(signals: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
     """Add ``score``, ``rank``, ``level``, ``rules`` and the percentile columns ``pct_*``."""
     out = signals.copy()
@@ -76,14 +110,28 @@ def score_members(signals: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
     # A signal with no data anywhere in the legislature drops out of everybody's mean.
     w = np.where(has, weights, 0.0)
     denom = w.sum(axis=1)
-    score = np.where(denom > 0, np.nansum(np.where(has, P, 0.0) * w, axis=1) / denom, np.nan)
-    scored = (signals["n_votes"].to_numpy() >= config.min_votes) & ~np.isnan(score)
+    with np.errstate(invalid="ignore", divide="ignore"):  # no signal with data: NaN, no warning
+        score = np.where(denom > 0, np.nansum(np.where(has, P, 0.0) * w, axis=1) / denom, np.nan)
+    n_votes = signals["n_votes"].fillna(0).to_numpy(dtype="float64")
+    n_events = (
+        signals["n_events"].fillna(0).to_numpy(dtype="float64")
+        if "n_events" in signals
+        else np.zeros(len(signals))
+    )
+    enough = (n_votes >= config.min_votes) | (n_events >= config.min_events)
+    has_score = ~np.isnan(score)
+    scored = enough & has_score
     score = np.where(scored, score, np.nan)
+    out["unscored"] = [
+        _unscored_reason(v, e, ok, has, config)
+        for v, e, ok, has in zip(n_votes, n_events, enough, has_score, strict=True)
+    ]
     out["score"] = score
     out["rank"] = pd.Series(score).rank(ascending=False, method="first").to_numpy()
     # Red and amber are allotted per party (each party's highest scores), as a party's
     # committee marks its own members; parties too small for one red place are pooled.
     groups = _cap_groups(signals["party_id"].astype(str).to_numpy(), scored, config)
+    small = int(scored.sum()) < math.ceil(1 / config.max_red_share - 1e-9)
     party_rank = np.full(len(out), np.nan)
     level = np.full(len(out), "green", dtype=object)
     for g in np.unique(groups):
@@ -93,8 +141,8 @@ def score_members(signals: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
         n = len(idx)
         order = idx[np.argsort(-score[idx], kind="stable")]
         party_rank[order] = np.arange(1, n + 1)
-        red_cap = math.floor(config.max_red_share * n + 1e-9)
-        amber_cap = red_cap + math.floor(config.max_amber_share * n + 1e-9)
+        red_cap, amber_n = _places(n, config, small)
+        amber_cap = red_cap + amber_n
         for k, i in enumerate(order, 1):
             if k <= red_cap and score[i] >= config.red_threshold:
                 level[i] = "red"

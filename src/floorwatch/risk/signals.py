@@ -28,7 +28,7 @@ from floorwatch.settings import default
 from floorwatch.store import Store
 from floorwatch.votematrix import VoteMatrix, default_period, resolve_legislature, vote_matrix
 
-__all__ = ["compute_signals", "period_start"]
+__all__ = ["appearances", "compute_signals", "period_start"]
 
 #: Party ids taken as right of centre for the ideal-point sign, in order of preference.
 RIGHT_OF_CENTRE = ("us-party-200",)
@@ -320,10 +320,43 @@ def compute_signals(
         sig["absence_streak"] = np.fmax(sig["absence_streak"].to_numpy(), streak)
 
     sig["violations"] = _violations(store, members, **common)
+    sig["appearances"] = appearances(store, members["person_id"], against, start, as_of)
     sig["claims"] = claim_counts(store, members, as_of)
+    sig["n_events"] = 0
     ctx = Context(as_of, legislature, period, start, recent_from, vm, x, other, against_label)
     ctx.nearest = nearest
     return sig, ctx
+
+
+def appearances(
+    store: Store,
+    person_ids: pd.Series,
+    against: str | list[str] | None,
+    date_from: dt.date,
+    as_of: dt.date,
+) -> np.ndarray:
+    """Per person: public events of the ``against`` organizations (rallies, press
+    conferences, their meetings: any event they organized) attended between ``date_from`` and
+    ``as_of``; NaN for everybody when no such event with attendees is recorded."""
+    orgs = [against] if isinstance(against, str) else list(against or [])
+    if not orgs:
+        return np.full(len(person_ids), np.nan)
+    marks = ", ".join("?" for _ in orgs)
+    rows = store.query(
+        f"""SELECT a.person_id, count(*) AS n FROM attendance a JOIN event e ON e.id = a.event_id
+        WHERE e.organization_id IN ({marks}) AND a.status = 'present'
+          AND e.start_date BETWEEN ? AND ? GROUP BY a.person_id""",
+        [*orgs, date_from, as_of],
+    )
+    recorded = store.scalar(
+        f"""SELECT count(*) FROM attendance a JOIN event e ON e.id = a.event_id
+        WHERE e.organization_id IN ({marks}) AND e.start_date BETWEEN ? AND ?""",
+        [*orgs, date_from, as_of],
+    )
+    if not recorded:
+        return np.full(len(person_ids), np.nan)
+    counts = dict(zip(rows["person_id"], rows["n"], strict=True))
+    return person_ids.map(counts).fillna(0).to_numpy(dtype="float64")
 
 
 def _violations(store: Store, members: pd.DataFrame, **common) -> np.ndarray:

@@ -16,22 +16,11 @@ import pandas as pd
 from floorwatch.errors import NotFoundError
 from floorwatch.metrics.attendance import attendance
 from floorwatch.risk.claims_view import claim_counts
-from floorwatch.risk.config import RiskConfig
+from floorwatch.risk.config import VOTE_SIGNALS, RiskConfig
 from floorwatch.risk.context import Context
 from floorwatch.store import Store
 
 __all__ = ["attendance_legislature", "attendance_signals"]
-
-_VOTE_SIGNALS = (
-    "disloyalty",
-    "recent_disloyalty",
-    "loyalty_drop",
-    "other_agreement",
-    "agreement_rise",
-    "moderation",
-    "drift",
-    "violations",
-)
 
 
 def attendance_legislature(store: Store, legislature: str | None) -> str | None:
@@ -84,14 +73,16 @@ def attendance_signals(
     if att.empty:
         raise NotFoundError(f"no attendance recorded in {legislature} up to {as_of}")
     sig = att[["person_id", "name", "party_id", "party"]].reset_index(drop=True).copy()
-    sig["n_votes"] = att["possible"].to_numpy()  # the size of the record: events possible
-    for name in _VOTE_SIGNALS:
+    sig["n_votes"] = 0  # no roll calls: the record is the events possible
+    sig["n_events"] = att["possible"].to_numpy()
+    for name in VOTE_SIGNALS:
         sig[name] = np.nan
     sig["ideal_point"] = np.nan
     sig["absence"] = 1 - att["window_rate"].to_numpy(dtype="float64", na_value=np.nan)
     crucial = att["crucial_rate"].to_numpy(dtype="float64", na_value=np.nan)
     sig["crucial_absence"] = 1 - crucial
     sig["absence_streak"] = att["current_streak"].to_numpy(dtype="float64", na_value=np.nan)
+    sig["appearances"] = np.nan
     sig["claims"] = claim_counts(store, sig, as_of)
     missed = store.query(
         """SELECT a.person_id, e.start_date AS date, e.id AS event_id, e.name, e.classification,

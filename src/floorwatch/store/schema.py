@@ -69,6 +69,9 @@ EVENT_CLASSIFICATIONS = (
     "committee meeting",
     "legislative period",
     "election",
+    "rally",
+    "press conference",
+    "public event",
 )
 
 #: Attendance statuses. ``leave`` and ``excused`` are known absences, reported apart from misses.

@@ -87,6 +87,8 @@ class Env:
 
     layers: dict[str, ModuleType | None]
     memo: Callable[[Hashable, Callable[[], Any]], Any] = _no_memo
+    #: The risk settings (``floorwatch serve --config``); None: the defaults.
+    risk_config: Any = None
 
     def get(self, name: str) -> ModuleType | None:
         return self.layers.get(name)
@@ -218,7 +220,13 @@ def _flags(store: Store, env: Env, legislature: str, as_of: dt.date) -> pd.DataF
 
     def compute() -> pd.DataFrame | None:
         try:
-            return risk.flags(store, as_of=as_of, legislature=legislature, evidence="flagged")
+            return risk.flags(
+                store,
+                as_of=as_of,
+                legislature=legislature,
+                evidence="flagged",
+                config=env.risk_config,
+            )
         except Exception as exc:  # noqa: BLE001 - e.g. no roll calls yet by as_of
             log.info("no flags for %s as of %s: %s", legislature, as_of, exc)
             return None

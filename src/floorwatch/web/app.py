@@ -93,6 +93,7 @@ def create_app(
     allowed_hosts: Sequence[str] | None = None,
     busy_wait: float = DEFAULT_BUSY_WAIT,
     warm: bool = False,
+    risk_config: Any = None,
 ) -> FastAPI:
     """The dashboard over the store at ``db_path``, opened read-only.
 
@@ -111,6 +112,9 @@ def create_app(
         serving the last built page (or 503).
     warm:
         On start-up, build the main pages in a background thread (``floorwatch serve`` does).
+    risk_config:
+        A :class:`floorwatch.risk.RiskConfig` for the flags (``serve --config``), so the
+        dashboard shows the same lists as ``floorwatch flags --config``; None: the defaults.
 
     Raises
     ------
@@ -120,7 +124,7 @@ def create_app(
     access = StoreAccess(db_path, busy_wait=busy_wait)
     auth = WriteAuth(token)
     csrf = CsrfSigner()
-    dash = Dashboard(access, writable=auth.enabled)
+    dash = Dashboard(access, writable=auth.enabled, risk_config=risk_config)
     fast = FastPath(access.stamp)
 
     @contextlib.asynccontextmanager
@@ -223,6 +227,11 @@ def create_app(
     page_routes("members", "/members", "/members.json", "Members of every legislature")
     page_routes("member", "/member/{person_id}", "/member/{person_id}.json", "One member")
     page_routes("party", "/party/{org_id}", "/party/{org_id}.json", "One party")
+    page_routes(
+        "watch", "/watch/{org_id}", "/watch/{org_id}.json", "Party watch: one party's red list"
+    )
+    page_routes("body", "/body/{org_id}", "/body/{org_id}.json", "A party body and its meetings")
+    page_routes("check", "/check", "/check.json", "Data-quality report (floorwatch check)")
 
     @app.get(
         "/switches.json",

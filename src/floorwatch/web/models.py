@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "Activity",
+    "BodyPage",
+    "CheckPage",
     "ClaimIn",
     "ClaimOverrideIn",
     "ClaimsPage",
@@ -36,6 +38,7 @@ __all__ = [
     "Section",
     "SwitchRow",
     "SwitchesPage",
+    "WatchPage",
     "WriteResult",
 ]
 
@@ -173,6 +176,35 @@ class PartyPage(BaseModel):
     ideal_points: Section
     cohesion: Section
     switches: list[SwitchRow]
+
+
+class WatchPage(BaseModel):
+    """The party watch: the party's red list across all its bodies (``flags --party P``)."""
+
+    as_of: dt.date
+    party: dict[str, Any]
+    flags: Section
+    left: list[dict[str, Any]]
+    unscored: list[dict[str, Any]]
+    bodies: list[dict[str, Any]]
+
+
+class BodyPage(BaseModel):
+    """A party body (or any body) with its members and its meetings' attendance."""
+
+    as_of: dt.date
+    body: dict[str, Any]
+    parent: dict[str, Any] | None
+    members: list[dict[str, Any]]
+    meetings: list[dict[str, Any]]
+
+
+class CheckPage(BaseModel):
+    """The data-quality report of ``floorwatch check``."""
+
+    as_of: dt.date
+    checks: list[str]
+    problems: list[dict[str, Any]]
 
 
 class SwitchesPage(BaseModel):

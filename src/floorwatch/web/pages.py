@@ -60,6 +60,9 @@ PAGES: dict[str, PageSpec] = {
     "switches": PageSpec("switches", "switches.html", M.SwitchesPage, "Party switches"),
     "claims": PageSpec("claims", "claims.html", M.ClaimsPage, "Claims ledger", forms=True),
     "definitions": PageSpec("definitions", "definitions.html", M.DefinitionsPage, "Definitions"),
+    "watch": PageSpec("watch", "watch.html", M.WatchPage, "Party watch", id_kind="party"),
+    "body": PageSpec("body", "body.html", M.BodyPage, "Party body", id_kind="party"),
+    "check": PageSpec("check", "check.html", M.CheckPage, "Data quality"),
 }
 
 
@@ -83,13 +86,17 @@ class Dashboard:
         The store access (connections and cache).
     writable:
         True when the server has a write token (forms are shown).
+    risk_config:
+        The risk settings flags are computed with (``serve --config``); None: the defaults.
     """
 
-    def __init__(self, access: StoreAccess, *, writable: bool = False) -> None:
+    def __init__(
+        self, access: StoreAccess, *, writable: bool = False, risk_config: Any = None
+    ) -> None:
         self.access = access
         self.writable = writable
         self.layers = D.detect_layers()
-        self.env = L.Env(self.layers, memo=access.memo)
+        self.env = L.Env(self.layers, memo=access.memo, risk_config=risk_config)
         self.jinja = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=select_autoescape(["html"]),
@@ -127,6 +134,15 @@ class Dashboard:
             return lambda s: D.build_claims(s, as_of, layers)
         if kind == "definitions":
             return lambda s: D.build_definitions(layers)
+        if kind == "check":
+            from floorwatch.web.watch import build_check
+
+            return lambda s: build_check(s, as_of, layers)
+        if kind in ("watch", "body"):
+            from floorwatch.web import watch
+
+            build = watch.build_watch if kind == "watch" else watch.build_body
+            return lambda s: build(s, key, as_of, layers)
         raise KeyError(kind)
 
     def model(self, kind: str, key: str, as_of: dt.date | None) -> tuple[dict, bool]:
@@ -180,6 +196,8 @@ class Dashboard:
             "link": link,
             "member_url": lambda pid: link(f"/member/{_quote(pid)}"),
             "party_url": lambda oid: link(f"/party/{_quote(oid)}"),
+            "watch_url": lambda oid: link(f"/watch/{_quote(oid)}"),
+            "body_url": lambda oid: link(f"/body/{_quote(oid)}"),
             "json_url": link(json_path(kind, page_key(page, kind))),
             "extra_params": {"all": "1"}
             if kind == "switches" and page.get("include_elections")
@@ -234,8 +252,10 @@ class Dashboard:
 def page_key(page: dict, kind: str) -> str:
     if kind == "member":
         return page["person"]["id"]
-    if kind == "party":
+    if kind in ("party", "watch"):
         return page["party"]["id"]
+    if kind == "body":
+        return page["body"]["id"]
     return ""
 
 
@@ -243,7 +263,7 @@ def json_path(kind: str, key: str = "") -> str:
     """The path of a page's JSON twin."""
     if kind == "overview":
         return "/index.json"
-    if kind in ("member", "party"):
+    if kind in ("member", "party", "watch", "body"):
         return f"/{kind}/{_quote(key)}.json"
     return f"/{kind}.json"
 
@@ -261,6 +281,10 @@ def _title(kind: str, page: dict, spec: PageSpec) -> str:
         return page["person"]["name"]
     if kind == "party":
         return page["party"]["name"]
+    if kind == "watch":
+        return f"Party watch: {page['party']['name']}"
+    if kind == "body":
+        return page["body"]["name"]
     return spec.title
 
 
