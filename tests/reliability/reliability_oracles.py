@@ -25,6 +25,19 @@ from floorwatch.ingest._checks import slug
 
 CHAMBER_ORG = {"Senate": "us-senate", "House": "us-house"}
 
+
+def chamber_org(chamber: str) -> str:
+    """The organisation of a Voteview chamber as the docs state it: the US chambers by name,
+    any other chamber ``vv-<its name, lower case, runs of other characters as ->``."""
+    if chamber in CHAMBER_ORG:
+        return CHAMBER_ORG[chamber]
+    return "vv-" + re.sub(r"[^A-Za-z0-9]+", "-", chamber.strip()).lower()
+
+
+def vv_party(org: str, code: int) -> str:
+    return f"us-party-{code}" if org in CHAMBER_ORG.values() else f"{org}-party-{code}"
+
+
 # The oracle reads any field, however long (DuckDB does; Python's csv stops at 128 KiB).
 csv.field_size_limit(sys.maxsize)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -203,10 +216,18 @@ class Voteview(_RollCallFiles):
             if m["chamber"] == "President" or (congresses and congress not in congresses):
                 continue
             bioguide = (m.get("bioguide_id") or "").strip()
-            pid = f"bioguide-{bioguide}" if bioguide else f"icpsr-{icpsr}"
+            org = chamber_org(m["chamber"])
+            us = org in CHAMBER_ORG.values()
+            pid = (
+                f"bioguide-{bioguide}"
+                if bioguide
+                else f"icpsr-{icpsr}"
+                if us
+                else f"{org}-icpsr-{icpsr}"
+            )
             person[(congress, m["chamber"], icpsr)] = pid
-            mid = f"vv-{CHAMBER_ORG[m['chamber']][3:]}-{congress}-{icpsr}"
-            want_ms[mid] = (pid, f"us-party-{party}", m["bioname"].strip())
+            mid = f"vv-{org[3:]}-{congress}-{icpsr}"
+            want_ms[mid] = (pid, vv_party(org, party), m["bioname"].strip())
         got = {
             r["id"]: (r["person_id"], r["on_behalf_of_id"], r["name"])
             for r in store.records(
@@ -229,7 +250,7 @@ class Voteview(_RollCallFiles):
             rolls = dicts_of(files["S107_rollcalls.csv"], crlf_as_lf=True)
             want = {}
             for r in rolls:
-                ve = f"{CHAMBER_ORG[r['chamber']]}-{whole(r['congress'])}-{whole(r['rollnumber'])}"
+                ve = f"{chamber_org(r['chamber'])}-{whole(r['congress'])}-{whole(r['rollnumber'])}"
                 want[ve] = iso_date(r["date"])
                 assert None not in (whole(r["congress"]), whole(r["rollnumber"]), want[ve]), r
             got_dates = dict(
@@ -247,7 +268,7 @@ class Voteview(_RollCallFiles):
                 congress, icpsr = whole(v["congress"]), whole(v["icpsr"])
                 if v["chamber"] == "President" or (congress, icpsr) in president:
                     continue
-                ve = f"{CHAMBER_ORG[v['chamber']]}-{congress}-{whole(v['rollnumber'])}"
+                ve = f"{chamber_org(v['chamber'])}-{congress}-{whole(v['rollnumber'])}"
                 cast = float(v["cast_code"])
                 want_votes.setdefault(ve, set())
                 if cast != 0:
