@@ -21,6 +21,7 @@ from scipy.special import erfcx, ndtr
 __all__ = [
     "EMState",
     "Problem",
+    "e_step",
     "em_map",
     "filter_votes",
     "identify",
@@ -263,6 +264,18 @@ def _sum_log(values: np.ndarray) -> float:
     return float(np.log(prod).sum() + np.log(flat[k:]).sum())
 
 
+def e_step(t: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The E-step's one special function, shared by the fit and the windows.
+
+    ``t`` holds ``-z / sqrt(2)`` for ``z = s mu`` (``s`` = +1 yea, -1 nay, 0 missing); it is
+    clipped in place at -6 (exact to double precision). Returns ``ex = erfcx(t)`` (into
+    ``out``), from which ``phi(z) / Phi(z) = sqrt(2/pi) / ex`` (the inverse Mills ratio:
+    ``E[y*] - mu = s sqrt(2/pi) / ex``) and ``log Phi(z) = log(ex) - t^2 - log 2``.
+    """
+    np.maximum(t, _T_MIN, out=t)
+    return erfcx(t, out=out) if out is not None else erfcx(t)
+
+
 def em_map(
     x: np.ndarray,
     alpha: np.ndarray,
@@ -303,10 +316,9 @@ def em_map(
     mu, t, ex = P.work
     _linear_predictor(x, alpha, beta, out=mu, tmp=t)
     np.multiply(P.S_t, mu, out=t)
-    np.maximum(t, _T_MIN, out=t)
     if alpha.any() or beta.any():
-        erfcx(t, out=ex)
-    else:  # the usual start, mu = 0: erfcx(0) = 1
+        e_step(t, out=ex)
+    else:  # the usual start, mu = 0: erfcx(0) = 1 (t = 0 needs no clipping)
         ex.fill(1.0)
     objective = np.nan
     if with_objective:

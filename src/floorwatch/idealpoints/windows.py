@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.special import erfcx
 
 from floorwatch.idealpoints import _core
 from floorwatch.idealpoints.em import ConvergenceWarning, check_vote_matrix
@@ -195,8 +194,7 @@ def _window_positions(
         z += alpha
         z *= S  # z = s * mu, 0 on missing votes
         t = z * (-1.0 / np.sqrt(2.0))
-        np.maximum(t, -6.0, out=t)
-        ex = erfcx(t)
+        ex = _core.e_step(t)  # the fit's E-step (see _core.em_map)
         lam = np.divide(np.sqrt(2.0 / np.pi), ex)
         g = S * lam
         w = lam + z

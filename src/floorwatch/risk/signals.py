@@ -17,9 +17,11 @@ import pandas as pd
 
 from floorwatch.errors import ConvergenceWarning, NotFoundError
 from floorwatch.idealpoints import IdealPoints
+from floorwatch.idealpoints.legislature import sign_reference
 from floorwatch.idealpoints.windows import fit_windows
 from floorwatch.metrics.agreement import agreement
 from floorwatch.metrics.attendance import attendance
+from floorwatch.metrics.loyalty import loyalty
 from floorwatch.risk.claims_view import claim_counts
 from floorwatch.risk.config import RiskConfig
 from floorwatch.risk.context import Context
@@ -29,9 +31,6 @@ from floorwatch.store import Store
 from floorwatch.votematrix import VoteMatrix, default_period, resolve_legislature, vote_matrix
 
 __all__ = ["appearances", "compute_signals", "period_start"]
-
-#: Party ids taken as right of centre for the ideal-point sign, in order of preference.
-RIGHT_OF_CENTRE = ("us-party-200",)
 
 
 def period_start(store: Store, legislature: str, period: str | None) -> dt.date | None:
@@ -92,9 +91,7 @@ def _other_parties(vm: VoteMatrix, majors: np.ndarray, min_size: int) -> dict[st
     return out
 
 
-def _nearest_group(
-    vm: VoteMatrix, majors: np.ndarray, cells: np.ndarray, min_size: int
-) -> np.ndarray:
+def _nearest_group(vm: VoteMatrix, majors: np.ndarray, min_size: int) -> np.ndarray:
     """Per member, the code of the other group (of at least ``min_size`` members) whose
     majority the member voted with most often (-1 when there is none)."""
     n = len(vm.members)
@@ -103,7 +100,7 @@ def _nearest_group(
                     for p in vm.members["party_id"]])  # fmt: skip
     best, best_share = np.full(n, -1), np.full(n, -1.0)
     for g in big:
-        share = _share_with(vm, majors, cells, None, np.full(n, g))
+        share = _share_with(vm, majors, None, np.full(n, g))
         better = (own != g) & ~np.isnan(share) & (share > best_share)
         best[better], best_share[better] = g, share[better]
     return best
@@ -116,10 +113,7 @@ def _ideal_points(vm: VoteMatrix, recent_mask: np.ndarray, cfg: RiskConfig):
     recent = np.full(n, np.nan)
     if vm.Y.shape[1] < 10 or n < 5:
         return x, recent
-    ref = vm.members["party_id"].isin(RIGHT_OF_CENTRE).to_numpy()
-    if not ref.any():
-        largest = vm.members["party_id"].value_counts().index[0]
-        ref = (vm.members["party_id"] == largest).to_numpy()
+    ref = sign_reference(vm)
     model = IdealPoints(
         n_dims=1, random_state=0, max_iter=300, tol=1e-5, min_votes=min(cfg.min_votes, 10)
     )
@@ -162,14 +156,6 @@ def _toward_other(
     return out
 
 
-def _own_party_cells(vm: VoteMatrix) -> np.ndarray:
-    """Cells where the member sat for their current party (a switcher's earlier votes under
-    another party are not held against the new one)."""
-    code = {gid: k for k, gid in enumerate(vm.group_ids)}
-    current = np.array([code.get(p, -2) for p in vm.members["party_id"]])
-    return vm.group == current[:, None]
-
-
 def _majorities(vm: VoteMatrix, *, min_size: int) -> np.ndarray:
     """(n_groups, n_rollcalls): each party's majority side (1 yea, 0 nay), NaN on a tie or when
     fewer than ``min_size`` of its members voted yea or nay (Voteview's party-size rule)."""
@@ -185,23 +171,12 @@ def _majorities(vm: VoteMatrix, *, min_size: int) -> np.ndarray:
 
 
 def _share_with(
-    vm: VoteMatrix,
-    majors: np.ndarray,
-    cells: np.ndarray,
-    columns: np.ndarray | None,
-    target: np.ndarray | None = None,
+    vm: VoteMatrix, majors: np.ndarray, columns: np.ndarray | None, target: np.ndarray
 ) -> np.ndarray:
-    """Per member: share of their yea/nay votes (in ``cells`` and ``columns``) cast with the
-    majority of their own party at the vote (``target`` None) or of party ``target[i]``."""
-    n, m = vm.Y.shape
-    cols = np.arange(m)
-    if target is None:
-        g = np.where(vm.group >= 0, vm.group, 0)
-        maj = majors[g, cols[None, :]]
-        maj[vm.group < 0] = np.nan
-    else:
-        maj = np.where(target[:, None] >= 0, majors[np.maximum(target, 0)], np.nan)
-    valid = cells & ~np.isnan(vm.Y) & ~np.isnan(maj)
+    """Per member: share of their yea/nay votes (in ``columns``) cast with the majority of
+    party ``target[i]`` (-1: none)."""
+    maj = np.where(target[:, None] >= 0, majors[np.maximum(target, 0)], np.nan)
+    valid = ~np.isnan(vm.Y) & ~np.isnan(maj)
     if columns is not None:
         valid &= columns[None, :]
     agree = valid & (vm.Y == maj)
@@ -259,10 +234,11 @@ def compute_signals(
     previous_mask = np.array(
         [d is not None and before_from <= d < recent_from for d in dates], dtype=bool
     )
-    mine = _own_party_cells(vm)
-    loyal_major = _majorities(vm, min_size=int(default("min_party_size")))
-    sig["disloyalty"] = 1 - _share_with(vm, loyal_major, mine, None)
-    sig["recent_disloyalty"] = 1 - _share_with(vm, loyal_major, mine, recent_mask)
+    # Voteview party loyalty from the metrics layer (whip directions and free votes count),
+    # for the party each member sits for now: over the term and in the recent window.
+    recent = dict(legislature=legislature, date_from=recent_from, as_of=as_of)
+    sig["disloyalty"] = 1 - _by_member(loyalty(store, **common), members, "loyalty")
+    sig["recent_disloyalty"] = 1 - _by_member(loyalty(store, **recent), members, "loyalty")
     sig["loyalty_drop"] = sig["recent_disloyalty"] - sig["disloyalty"]
 
     # Agreement with the other side: a named group for everybody, or each member's nearest
@@ -279,17 +255,16 @@ def compute_signals(
         sig["agreement_rise"] = _by_member(agree, members, "trend")
         against_label = ", ".join(against) if isinstance(against, list) else against
     else:
-        all_cells = np.ones_like(mine)
-        target = _nearest_group(vm, any_major, all_cells, min_size)
+        target = _nearest_group(vm, any_major, min_size)
         nearest = {
             pid: vm.group_ids[g]
             for pid, g in zip(members["person_id"], target, strict=True)
             if g >= 0
         }
-        sig["other_agreement"] = _share_with(vm, any_major, all_cells, None, target)
-        sig["agreement_rise"] = _share_with(
-            vm, any_major, all_cells, recent_mask, target
-        ) - _share_with(vm, any_major, all_cells, previous_mask, target)
+        sig["other_agreement"] = _share_with(vm, any_major, None, target)
+        sig["agreement_rise"] = _share_with(vm, any_major, recent_mask, target) - _share_with(
+            vm, any_major, previous_mask, target
+        )
 
     # Absence: GovTrack's missed votes in the recent window, and the current run of misses.
     recorded, missed = vm.recorded, vm.missed
