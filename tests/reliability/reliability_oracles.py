@@ -317,6 +317,8 @@ class CsvTemplates:
         from floorwatch.ingest.csv import ingest_csv
 
         (path,) = paths.values()
+        # The rows as stored before: an empty cell of an update row keeps its stored value.
+        self.before = store.records(f"SELECT * FROM {self.kinds[attempt.options['kind']].table}")
         return ingest_csv(store, attempt.options["kind"], path)
 
     def _person(self, store, ref: str) -> str | None:
@@ -357,12 +359,12 @@ class CsvTemplates:
         skip_empty = {"source", "lang", "group", "role"}
         for row in rows:
             cells = dict(zip(head, row, strict=True))
-            want = {}
+            want, empty = {}, []
             for name, text in cells.items():
                 col = cols[name]
                 if not text.strip():
                     if name not in skip_empty:
-                        want[col.to] = 0.0 if col.type == "weight" else None  # docs: 0
+                        empty.append(col)
                     continue
                 want[col.to] = self._expect(store, col, text)
             if kind.name == "memberships" and not want.get("id"):
@@ -372,6 +374,14 @@ class CsvTemplates:
                 key.setdefault("group_id", "")
             if kind.name == "other_names":
                 key.setdefault("lang", "")
+            # docs/csv-templates.md: an empty cell of an update row leaves the stored value as
+            # it is (a vote is replaced whole); in a new row it is empty (a weight: 0).
+            prior = [r for r in self.before if all(r.get(k) == v for k, v in key.items())]
+            for col in empty:
+                if prior and kind.name != "votes":
+                    want[col.to] = prior[0][col.to]
+                else:
+                    want[col.to] = 0.0 if col.type == "weight" else None
             where = " AND ".join(f"{k} = ?" for k in key)
             got = store.records(f"SELECT * FROM {kind.table} WHERE {where}", list(key.values()))
             assert len(got) == 1, (kind.name, key, len(got))
