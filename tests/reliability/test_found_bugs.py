@@ -417,3 +417,36 @@ def test_adapter_header_naming_two_columns_alike(seeds, tmp_path):
     store = floorwatch.open(":memory:")
     assert ingest_uk_parlparse(store, path).memberships == want > 0
     assert store.scalar("SELECT count(*) FROM membership") > 0
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("person_id", b""),
+        ("member_id", b"\0uk.org.publicwhip/member/1"),
+        ("person_id", b"uk.org.publicwhip/person/"),
+    ],
+)
+def test_uk_parlparse_ids_must_be_ids(seeds, tmp_path, column, value):
+    """A parlparse row with an empty person_id and a NUL-prefixed member_id loaded (the person
+    became 'uk-parlparse-'), found by the campaign of seed 2106423259 at input 9,634; such ids
+    are refused with their line and column and nothing is written (fixed in
+    ingest/uk_parlparse.py)."""
+    from floorwatch.errors import InputError
+    from floorwatch.ingest.uk_parlparse import ingest_uk_parlparse
+
+    seed = seeds / "uk" / "uk_commons_memberships_1997_2015.csv"
+    rows = list(csv.reader(io.StringIO(seed.read_text(encoding="utf-8"), newline="")))
+    col = rows[0].index(column)
+    rows[3][col] = value.decode()
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path = tmp_path / "uk.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    store = floorwatch.open(":memory:")
+    with pytest.raises(InputError) as info:
+        ingest_uk_parlparse(store, path)
+    assert (info.value.line, info.value.column) == (4, column)
+    assert "not a parlparse id" in str(info.value)
+    assert store.scalar("SELECT count(*) FROM membership") == 0
+    assert store.scalar("SELECT count(*) FROM person") == 0

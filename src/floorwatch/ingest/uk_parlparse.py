@@ -95,6 +95,21 @@ def ingest_uk_parlparse(store: Store, path: str | os.PathLike[str]) -> AdapterRe
         problem="dates out of order: todate {value} is before fromdate",
         value_sql="todate",
     )
+    for col in ("person_id", "member_id"):
+        # The ids become store ids (their last path segment): an empty one would merge
+        # unrelated rows into one person, a control character is no parlparse id.
+        q = f'"{col}"'
+        fail_on_first(
+            store,
+            "_uk_raw",
+            f"trim(coalesce({q}, '')) = '' OR regexp_matches({q}, '[[:cntrl:]]') "
+            f"OR split_part({q}, '/', -1) = ''",
+            file=path,
+            column=col,
+            problem=f"{col} {{value}} is not a parlparse id: expected e.g. "
+            f"'uk.org.publicwhip/{col.split('_')[0]}/10001' (no empty or control characters)",
+            value_sql=f"'''' || replace({q}, chr(0), '\\0') || ''''",
+        )
     opt = {c: (f'"{c}"' if c in cols else "NULL") for c in
            ("person_latestname", "datadotparl_id", "source_file")}  # fmt: skip
     raw = store.query(
