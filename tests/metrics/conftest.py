@@ -71,9 +71,11 @@ class Leg:
 
     def vote(self, rid, pid, option, *, party=None, role=None, cast_code=None):
         position = _POSITION.get(option)
-        self.store.execute(
-            "INSERT INTO vote (vote_event_id, voter_id, option, position, cast_code, group_id, "
-            "role) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        self.store.insert_votes(
+            "SELECT CAST(? AS VARCHAR) AS vote_event_id, CAST(? AS VARCHAR) AS voter_id, "
+            "CAST(? AS VARCHAR) AS option, CAST(? AS SMALLINT) AS position, "
+            "CAST(? AS SMALLINT) AS cast_code, CAST(? AS VARCHAR) AS group_id, "
+            "CAST(? AS VARCHAR) AS role",
             [rid, pid, option, position, cast_code, party, role],
         )
         return self

@@ -112,9 +112,10 @@ def test_metrics_match_the_definitions(rollcalls, min_size):
                     [rid, rc["whip_a"]],
                 )
             for (pid, party), (opt, teller) in zip(PEOPLE, rc["ballots"], strict=True):
-                store.execute(
-                    "INSERT INTO vote (vote_event_id, voter_id, option, position, group_id, role)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
+                store.insert_votes(
+                    "SELECT CAST(? AS VARCHAR) AS vote_event_id, CAST(? AS VARCHAR) AS voter_id,"
+                    " CAST(? AS VARCHAR) AS option, CAST(? AS SMALLINT) AS position,"
+                    " CAST(? AS VARCHAR) AS group_id, CAST(? AS VARCHAR) AS role",
                     [
                         rid,
                         pid,

@@ -61,28 +61,38 @@ def runs_sql(votes: str) -> str:
     """SQL for the runs of one label in ``votes`` (columns person_id, period, seq, date,
     label): person_id, period, run (1, 2, ...), label, n, seq0, seq1, date0, date1.
 
-    One sort of the votes: each vote's previous label, seq and date and its row number; the
-    votes where the label changes (few) start the runs, and each run ends where the next
-    starts (the person's last vote for the last run)."""
+    One aggregate gives each person and period's count, first and last vote; a person who
+    voted under one label throughout (most) has one run, read off it. Only the others' votes
+    are sorted: each vote's previous label, seq and date and its row number; the votes where
+    the label changes (few) start the runs, and each run ends where the next starts (the
+    person's last vote for the last run)."""
     return f"""
-    WITH w AS (
-        SELECT person_id, period, seq, date, label,
-               lag(label) OVER o AS prev_label, lag(seq) OVER o AS prev_seq,
-               lag(date) OVER o AS prev_date, row_number() OVER o AS rn
-        FROM {votes} WINDOW o AS (PARTITION BY person_id, period ORDER BY seq)),
+    WITH agg AS (
+        SELECT person_id, period, count(*) AS total, max(seq) AS seq1, max(date) AS date1,
+               min(seq) AS seq0, arg_min(date, seq) AS date0, min(label) AS lo,
+               max(label) AS hi, count(label) AS labelled
+        FROM {votes} GROUP BY person_id, period),
+    mixed AS (
+        SELECT person_id, period FROM agg WHERE lo <> hi OR labelled < total),
+    w AS (
+        SELECT v.person_id, v.period, v.seq, v.date, v.label,
+               lag(v.label) OVER o AS prev_label, lag(v.seq) OVER o AS prev_seq,
+               lag(v.date) OVER o AS prev_date, row_number() OVER o AS rn
+        FROM {votes} v JOIN mixed USING (person_id, period)
+        WINDOW o AS (PARTITION BY v.person_id, v.period ORDER BY v.seq)),
     starts AS (
         SELECT person_id, period, seq AS seq0, date AS date0, label, rn,
                row_number() OVER p AS run, lead(rn) OVER p AS next_rn,
                lead(prev_seq) OVER p AS end_seq, lead(prev_date) OVER p AS end_date
         FROM w WHERE rn = 1 OR label IS DISTINCT FROM prev_label
-        WINDOW p AS (PARTITION BY person_id, period ORDER BY rn)),
-    last_vote AS (
-        SELECT person_id, period, count(*) AS total, max(seq) AS seq1, max(date) AS date1
-        FROM {votes} GROUP BY person_id, period)
+        WINDOW p AS (PARTITION BY person_id, period ORDER BY rn))
     SELECT s.person_id, s.period, s.run, s.label, coalesce(s.next_rn, l.total + 1) - s.rn AS n,
            s.seq0, coalesce(s.end_seq, l.seq1) AS seq1, s.date0,
            coalesce(s.end_date, l.date1) AS date1
-    FROM starts s JOIN last_vote l USING (person_id, period)"""
+    FROM starts s JOIN agg l USING (person_id, period)
+    UNION ALL
+    SELECT person_id, period, 1 AS run, lo AS label, total AS n, seq0, seq1, date0, date1
+    FROM agg WHERE lo = hi AND labelled = total"""
 
 
 def changes_sql(runs: str, rules: LabelRules, relabel_table: str | None) -> str:

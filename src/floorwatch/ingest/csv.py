@@ -47,6 +47,7 @@ from floorwatch.store.schema import (
     VOTE_OPTIONS,
     WHIP_DIRECTIONS,
 )
+from floorwatch.store.votes import delete_vote_pairs
 
 __all__ = [
     "KINDS",
@@ -675,13 +676,10 @@ def _write(store: Store, spec: Kind, frame: pd.DataFrame) -> None:
                 "JOIN _csv_votes c ON c.vote_event_id = v.vote_event_id "
                 "AND c.voter_id = v.voter_id"
             )
-            store.execute(
-                "DELETE FROM vote WHERE EXISTS (SELECT 1 FROM _csv_votes c WHERE "
-                "c.vote_event_id = vote.vote_event_id AND c.voter_id = vote.voter_id)"
-            )
-            store.execute(
-                f"""INSERT INTO vote (vote_event_id, voter_id, option, position, group_id, role)
-                SELECT c.vote_event_id, c.voter_id, c.option, CAST(c.position AS SMALLINT),
+            delete_vote_pairs(store, "SELECT vote_event_id, voter_id FROM _csv_votes")
+            store.insert_votes(
+                f"""SELECT c.vote_event_id, c.voter_id, c.option,
+                       CAST(c.position AS SMALLINT) AS position,
                        coalesce(c.group_id, o.group_id, (
                            SELECT min(m.on_behalf_of_id) FROM membership m
                            JOIN vote_event ve ON ve.id = c.vote_event_id
@@ -690,8 +688,8 @@ def _write(store: Store, spec: Kind, frame: pd.DataFrame) -> None:
                              AND (m.start_date IS NULL OR ve.start_date IS NULL
                                   OR m.start_date <= ve.start_date)
                              AND (m.end_date IS NULL OR ve.start_date IS NULL
-                                  OR m.end_date >= ve.start_date))),
-                       {role}
+                                  OR m.end_date >= ve.start_date))) AS group_id,
+                       {role} AS role
                 FROM _csv_votes c LEFT JOIN _csv_old o
                   ON o.vote_event_id = c.vote_event_id AND o.voter_id = c.voter_id"""
             )

@@ -687,17 +687,20 @@ def _write(store: Store, f: dict[str, pd.DataFrame], t: _Tables) -> None:
             continue
         store.register("_pp_scope", pd.DataFrame({"id": sorted(events)}))
         try:
-            store.execute(f"DELETE FROM {table} WHERE {col} IN (SELECT id FROM _pp_scope)")
+            if table == "vote":  # a view: votes are deleted through the store
+                store.delete_votes("SELECT id FROM _pp_scope")
+            else:
+                store.execute(f"DELETE FROM {table} WHERE {col} IN (SELECT id FROM _pp_scope)")
         finally:
             store.unregister("_pp_scope")
     upsert(store, "attendance", f["attendance"], ["event_id", "person_id"])
     if not f["vote"].empty:
         store.register("_pp_votes", f["vote"])
         try:
-            store.execute(
-                "INSERT INTO vote (vote_event_id, voter_id, option, position, cast_code, "
-                "group_id, role) SELECT vote_event_id, voter_id, option, "
-                "CAST(position AS SMALLINT), CAST(cast_code AS SMALLINT), group_id, role "
+            store.insert_votes(
+                "SELECT vote_event_id, voter_id, option, "
+                "CAST(position AS SMALLINT) AS position, CAST(cast_code AS SMALLINT) AS cast_code, "
+                "group_id, role "
                 "FROM _pp_votes"
             )
         finally:

@@ -36,6 +36,7 @@ from floorwatch.ingest._labels import LabelRules, changes_sql, runs_sql, spells_
 from floorwatch.ingest.voteview import CAST_OPTION_SQL, CAST_POSITION_SQL
 from floorwatch.store import Store
 from floorwatch.store.db import csv_header
+from floorwatch.store.votes import assign_keys, delete_votes, insert_vote_rows
 
 __all__ = ["ALIASES", "RollcallsResult", "ingest_rollcalls", "label_org_id"]
 
@@ -263,60 +264,131 @@ def _load_rollcalls(store: Store, path: Path, columns: Mapping[str, str], period
 _VOTE_ROLES = ("rollnumber", "member_id", "cast_code", "party")
 
 
-def _load_votes(store: Store, path: Path, columns: Mapping[str, str]) -> None:
-    check_utf8(path)
-    header = csv_header(path)
-    c = _resolve(path, header, _VOTE_ROLES, columns)
-    _need(path, c, header, _VOTE_ROLES)
-    types = {c["rollnumber"]: "INTEGER", c["cast_code"]: "DOUBLE"}
-    store.read_csv_typed("_rc_v_raw", path, types, keep=[c[r] for r in _VOTE_ROLES])
-    table = "_rc_v_raw"
-    for role in _VOTE_ROLES:
-        col = _q(c[role])
-        blank = f" OR trim({col}) = ''" if role in ("member_id", "party") else ""
-        fail_on_first(
-            store,
-            table,
-            f"{col} IS NULL{blank}",
-            file=path,
-            column=c[role],
-            problem="the value is missing",
+class _Votes:
+    """The votes file, read without line numbers (a window over millions of rows costs a
+    third of the read) and checked by one scan per stage; only when a check fails is the file
+    read again with each row's line, to name it (the same error as a check on a lined read).
+    ``_rc_v`` is a view of the raw table: roll number, trimmed member id and label, cast code.
+    """
+
+    def __init__(self, store: Store, path: Path, columns: Mapping[str, str]) -> None:
+        check_utf8(path)
+        header = csv_header(path)
+        c = _resolve(path, header, _VOTE_ROLES, columns)
+        _need(path, c, header, _VOTE_ROLES)
+        self.store, self.path, self.c = store, path, c
+        # Both read as DOUBLE (a whole-number check here, the cast in the view: converting
+        # the read table would copy millions of rows); DuckDB would round 1.5 into an INTEGER.
+        self.types = {c["rollnumber"]: "DOUBLE", c["cast_code"]: "DOUBLE"}
+        self.keep = [c[r] for r in _VOTE_ROLES]
+        self.lined = False
+        store.read_csv_typed("_rc_v_raw", path, self.types, keep=self.keep, line=False)
+        self._view()
+
+    def _view(self) -> None:
+        c = self.c
+        line = "_line, " if self.lined else ""
+        self.store.execute(
+            f"""CREATE OR REPLACE TEMP VIEW _rc_v AS
+            SELECT {line}CAST({_q(c["rollnumber"])} AS INTEGER) AS rollnumber,
+                   trim({_q(c["member_id"])}) AS member_id,
+                   CAST({_q(c["cast_code"])} AS SMALLINT) AS cast_code,
+                   trim({_q(c["party"])}) AS label
+            FROM _rc_v_raw"""
         )
-    fail_on_first(
-        store,
-        table,
-        f"{_q(c['cast_code'])} NOT IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)",
-        file=path,
-        column=c["cast_code"],
-        problem="expected a Voteview cast code 0-9 but got {value!r}",
-    )
-    fail_on_first(
-        store,
-        table,
-        f"NOT EXISTS (SELECT 1 FROM _rc_r r WHERE r.rollnumber = {table}.{_q(c['rollnumber'])})",
-        file=path,
-        column=c["rollnumber"],
-        problem="unknown roll call {value}: it is not in the roll-calls file",
-    )
-    store.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _rc_v AS
-        SELECT _line, {_q(c["rollnumber"])} AS rollnumber, trim({_q(c["member_id"])}) AS member_id,
-               CAST({_q(c["cast_code"])} AS SMALLINT) AS cast_code,
-               trim({_q(c["party"])}) AS label
-        FROM {table}"""
-    )
-    dup = store.records(
-        "SELECT max(_line) AS line, rollnumber, member_id FROM _rc_v GROUP BY rollnumber, "
-        "member_id HAVING count(*) > 1 ORDER BY 1 LIMIT 1"
-    )
-    if dup:
-        d = dup[0]
+
+    def with_lines(self) -> None:
+        """Read the file again, with each row's line in ``_line``."""
+        if not self.lined:
+            self.store.execute("DROP VIEW IF EXISTS _rc_v")
+            self.store.drop_temp("_rc_v_raw")
+            self.store.read_csv_typed("_rc_v_raw", self.path, self.types, keep=self.keep)
+            self.lined = True
+            self._view()
+
+    def check(self, table: str, checks: list[dict]) -> None:
+        """Run ``fail_on_first`` checks (keyword arguments, ``where`` on ``table``): one scan
+        for all; the first failing check raises, naming its line."""
+        if not checks:
+            return
+        where = " OR ".join(f"({k['where']})" for k in checks)
+        if self.store.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT 1)"):
+            self.with_lines()
+            for k in checks:
+                fail_on_first(self.store, table, file=self.path, **k)
+
+    def check_file(self) -> None:
+        c, t = self.c, "_rc_v_raw"
+        rn = _q(c["rollnumber"])
+        checks = [
+            {
+                "where": f"{rn} IS NOT NULL AND (isnan({rn}) OR isinf({rn}) OR {rn} <> trunc({rn}) "
+                f"OR {rn} < -2147483647 OR {rn} > 2147483647)",
+                "column": c["rollnumber"],
+                "problem": "expected a whole number but got {value!r}",
+            }
+        ]
+        for role in _VOTE_ROLES:
+            col = _q(c[role])
+            blank = f" OR trim({col}) = ''" if role in ("member_id", "party") else ""
+            checks.append(
+                {"where": f"{col} IS NULL{blank}", "column": c[role],
+                 "problem": "the value is missing"}
+            )  # fmt: skip
+        checks.append(
+            {
+                "where": f"{_q(c['cast_code'])} NOT IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)",
+                "column": c["cast_code"],
+                "problem": "expected a Voteview cast code 0-9 but got {value!r}",
+            }
+        )
+        self.check(t, checks)
+
+    def check_keyed(self, members_file: bool) -> None:
+        """On the keyed votes (``_rc_vk``, integers): every roll call in the roll-calls file,
+        every member in the members file, no member voting twice on one roll call."""
+        bad = self.store.records(
+            "SELECT count_if(event_key IS NULL) AS rc, count_if(voter_key IS NULL) AS m FROM _rc_vk"
+        )[0]
+        c = self.c
+        if bad["rc"]:
+            self.with_lines()
+            fail_on_first(
+                self.store,
+                "_rc_v",
+                "NOT EXISTS (SELECT 1 FROM _rc_r r WHERE r.rollnumber = _rc_v.rollnumber)",
+                file=self.path,
+                column=c["rollnumber"],
+                problem="unknown roll call {value}: it is not in the roll-calls file",
+                value_sql="rollnumber",
+            )
+        if bad["m"] and members_file:
+            self.with_lines()
+            fail_on_first(
+                self.store,
+                "_rc_v",
+                "NOT EXISTS (SELECT 1 FROM _rc_m m WHERE m.member_id = _rc_v.member_id)",
+                file=self.path,
+                column="member_id",
+                problem="unknown member {value}: not in the members file",
+                value_sql="member_id",
+            )
+        if not self.store.scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM _rc_vk GROUP BY rollnumber, voter_key "
+            "HAVING count(*) > 1 LIMIT 1)"
+        ):
+            return
+        self.with_lines()
+        d = self.store.records(
+            "SELECT max(_line) AS line, rollnumber, member_id FROM _rc_v GROUP BY rollnumber, "
+            "member_id HAVING count(*) > 1 ORDER BY 1 LIMIT 1"
+        )[0]
         raise InputError(
             f"duplicate vote: member {d['member_id']} already has a vote on roll call "
             f"{d['rollnumber']}",
-            file=path,
+            file=self.path,
             line=int(d["line"]),
-            column=c["member_id"],
+            column=self.c["member_id"],
         )
 
 
@@ -410,7 +482,7 @@ def ingest_rollcalls(
         "_rc_r_raw",
         "_rc_r",
         "_rc_v_raw",
-        "_rc_v",
+        "_rc_vk",
         "_rc_m_raw",
         "_rc_m",
         "_rc_sp",
@@ -420,18 +492,28 @@ def ingest_rollcalls(
     try:
         with store.transaction():
             _load_rollcalls(store, rpath, columns, period)
-            _load_votes(store, vpath, columns)
+            votes_file = _Votes(store, vpath, columns)
+            votes_file.check_file()
             id_cols: list[str] = []
             if mpath:
                 id_cols = _load_members(store, mpath, columns)
             _write(
-                store, legislature, name or legislature, rules, label_kind, mpath, id_cols, result
+                store,
+                legislature,
+                name or legislature,
+                rules,
+                label_kind,
+                mpath,
+                id_cols,
+                result,
+                votes_file,
             )
             store.log_ingest("rollcalls", rpath, result.rollcalls)
             store.log_ingest("rollcall-votes", vpath, result.votes)
             if mpath:
                 store.log_ingest("rollcall-members", mpath, result.persons)
     finally:
+        store.execute("DROP VIEW IF EXISTS _rc_v")
         store.drop_temp(*temps)
         store.unregister("_rc_relabel_frame")
     result.files = [str(p) for p in (rpath, vpath, mpath) if p]
@@ -447,19 +529,10 @@ def _write(
     mpath: Path | None,
     id_cols: list[str],
     result: RollcallsResult,
+    votes_file: _Votes,
 ) -> None:
     L = _lit(leg)
     src = _lit("rollcalls:" + (mpath.name if mpath else "votes"))
-    if mpath:
-        fail_on_first(
-            store,
-            "_rc_v",
-            "NOT EXISTS (SELECT 1 FROM _rc_m m WHERE m.member_id = _rc_v.member_id)",
-            file=result.files[1],
-            column="member_id",
-            problem="unknown member {value}: not in the members file",
-            value_sql="member_id",
-        )
     store.execute(
         "INSERT OR REPLACE INTO organization (id, name, classification, source) "
         "VALUES (?, ?, 'legislature', 'rollcalls')",
@@ -509,7 +582,7 @@ def _write(
     result.persons = int(store.scalar("SELECT count(*) FROM _rc_m"))
     ve = f"{L} || '-' || r.period || '-' || r.rollnumber"
     store.execute(f"""CREATE OR REPLACE TEMP TABLE _rc_r AS SELECT *, {ve} AS ve_id FROM _rc_r r""")
-    store.execute("DELETE FROM vote WHERE vote_event_id IN (SELECT ve_id FROM _rc_r)")
+    delete_votes(store, "SELECT ve_id FROM _rc_r")
     store.execute(
         f"""INSERT OR REPLACE INTO vote_event (id, organization_id, legislative_period_id,
             identifier, seq, start_date, motion_text, question, bill, crucial, source)
@@ -527,16 +600,34 @@ def _write(
         WHERE abstain_count IS NOT NULL"""
     )
     result.rollcalls = int(store.scalar("SELECT count(*) FROM _rc_r"))
+    # Keys for the few roll calls, members and labels; the millions of votes get them by
+    # joins on these small tables (no string id is built per vote: store/votes.py).
+    assign_keys(store, "event", "SELECT ve_id FROM _rc_r")
+    assign_keys(store, "voter", "SELECT person_id FROM _rc_m")
+    assign_keys(store, "group", "SELECT org_id FROM _rc_lab WHERE kind = 'party'")
+    # The votes with integer keys (few distinct roll calls, members and labels: small
+    # joins); a key left NULL is an unknown roll call or member (checked next).
     store.execute(
-        f"""INSERT INTO vote (vote_event_id, voter_id, option, position, cast_code, group_id)
-        SELECT r.ve_id, {L} || '-' || v.member_id, {CAST_OPTION_SQL.format(c="v.cast_code")},
-               {CAST_POSITION_SQL.format(c="v.cast_code")}, v.cast_code,
-               l.org_id
-        FROM _rc_v v JOIN _rc_r r USING (rollnumber)
-        JOIN _rc_lab l ON l.kind = 'party' AND l.label = v.label
-        WHERE v.cast_code <> 0"""
+        """CREATE OR REPLACE TEMP TABLE _rc_vk AS
+        WITH rk AS (SELECT r.rollnumber, e.key FROM _rc_r r
+                    JOIN vote_key_event e ON e.id = r.ve_id),
+             mk AS (SELECT m.member_id, p.key FROM _rc_m m
+                    JOIN vote_key_voter p ON p.id = m.person_id),
+             lk AS (SELECT l.label, g.key FROM _rc_lab l
+                    JOIN vote_key_group g ON g.id = l.org_id WHERE l.kind = 'party')
+        SELECT v.rollnumber, rk.key AS event_key, mk.key AS voter_key, lk.key AS group_key,
+               v.cast_code
+        FROM _rc_v v LEFT JOIN rk USING (rollnumber) LEFT JOIN mk USING (member_id)
+        JOIN lk USING (label)"""
     )
-    result.votes = int(store.scalar("SELECT count(*) FROM _rc_v WHERE cast_code <> 0"))
+    votes_file.check_keyed(members_file=mpath is not None)
+    insert_vote_rows(
+        store,
+        f"""SELECT v.event_key, v.voter_key, {CAST_OPTION_SQL.format(c="v.cast_code")},
+               {CAST_POSITION_SQL.format(c="v.cast_code")}, v.cast_code, v.group_key, NULL
+        FROM _rc_vk v WHERE v.cast_code <> 0""",
+    )
+    result.votes = int(store.scalar("SELECT count(*) FROM _rc_vk WHERE cast_code <> 0"))
     _write_memberships(store, leg, rules, src, result)
 
 
@@ -544,13 +635,21 @@ def _write_memberships(
     store: Store, leg: str, rules: LabelRules, src: str, result: RollcallsResult
 ) -> None:
     L = _lit(leg)
-    # the runs are found on the member ids (shorter sort keys), then named by person id
+    # the runs are found on the integer keys of members and labels (short sort keys), then
+    # named by person id and label
     votes = (
-        "(SELECT v.member_id AS person_id, r.period, r.rollnumber AS seq, r.date, v.label "
-        "FROM _rc_v v JOIN _rc_r r USING (rollnumber) WHERE v.cast_code <> 0)"
+        "(SELECT v.voter_key AS person_id, r.period, r.rollnumber AS seq, r.date, "
+        "v.group_key AS label FROM _rc_vk v JOIN _rc_r r USING (rollnumber) "
+        "WHERE v.cast_code <> 0)"
     )
     store.execute(f"CREATE OR REPLACE TEMP TABLE _rc_runs AS {runs_sql(votes)}")
-    store.execute(f"UPDATE _rc_runs SET person_id = {L} || '-' || person_id")
+    store.execute(
+        """CREATE OR REPLACE TEMP TABLE _rc_runs AS
+        SELECT u.* REPLACE (p.id AS person_id, l.label AS label)
+        FROM _rc_runs u JOIN vote_key_voter p ON p.key = u.person_id
+        JOIN (SELECT l.label, g.key FROM _rc_lab l JOIN vote_key_group g ON g.id = l.org_id
+              WHERE l.kind = 'party') l ON l.key = u.label"""
+    )
     relabel = None
     if rules.relabels:
         store.register(

@@ -41,6 +41,7 @@ from pathlib import Path
 from floorwatch.errors import InputError
 from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns, require_file
 from floorwatch.store import Store
+from floorwatch.store.votes import assign_keys, delete_votes, insert_vote_rows
 
 __all__ = [
     "CAST_OPTION_SQL",
@@ -609,16 +610,27 @@ def _write_rollcalls_and_votes(
     result.rollcalls = int(store.scalar("SELECT count(*) FROM _vv_ve"))
     if not vpath:
         return
-    store.execute("DELETE FROM vote WHERE vote_event_id IN (SELECT id FROM _vv_ve)")
-    store.execute(
-        f"""INSERT INTO vote (vote_event_id, voter_id, option, position, cast_code, group_id, role)
-        SELECT m.org_id || '-' || v.congress || '-' || v.rollnumber,
-               m.person_id,
-               {CAST_OPTION_SQL.format(c="v.cast_code")},
-               {CAST_POSITION_SQL.format(c="v.cast_code")},
-               v.cast_code, {_party_sql("m.org_id", "m.party_code")}, NULL
-        FROM _vv_votes v JOIN _vv_members m USING (congress, chamber, icpsr)
-        WHERE v.cast_code <> 0"""
+    delete_votes(store, "SELECT id FROM _vv_ve")
+    # Keys for the roll calls and members rows; the votes get them by joins on these small
+    # tables (no string id is built per vote: store/votes.py).
+    party = _party_sql("m.org_id", "m.party_code")
+    assign_keys(store, "event", "SELECT id FROM _vv_ve")
+    assign_keys(store, "voter", "SELECT person_id FROM _vv_members")
+    assign_keys(store, "group", f"SELECT {party} FROM _vv_members m")
+    insert_vote_rows(
+        store,
+        f"""WITH ek AS (SELECT ve.org_id, ve.congress, ve.rollnumber, e.key FROM _vv_ve ve
+                        JOIN vote_key_event e ON e.id = ve.id),
+             mk AS (SELECT m.congress, m.chamber, m.icpsr, m.org_id, p.key AS voter_key,
+                           g.key AS group_key
+                    FROM _vv_members m JOIN vote_key_voter p ON p.id = m.person_id
+                    LEFT JOIN vote_key_group g ON g.id = {party})
+        SELECT ek.key, mk.voter_key, {CAST_OPTION_SQL.format(c="v.cast_code")},
+               {CAST_POSITION_SQL.format(c="v.cast_code")}, v.cast_code, mk.group_key, NULL
+        FROM _vv_votes v JOIN mk USING (congress, chamber, icpsr)
+        JOIN ek ON ek.org_id = mk.org_id AND ek.congress = v.congress
+               AND ek.rollnumber = v.rollnumber
+        WHERE v.cast_code <> 0""",
     )
     result.votes = int(store.scalar("SELECT count(*) FROM _vv_votes WHERE cast_code <> 0"))
 

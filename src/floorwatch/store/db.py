@@ -15,8 +15,9 @@ import pandas as pd
 import pyarrow as pa
 
 from floorwatch.errors import StoreError
+from floorwatch.store import votes as _votes
 from floorwatch.store.files import csv_compression, open_text, read_bytes
-from floorwatch.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
+from floorwatch.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES, VOTE_STORAGE
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "Store", "open_store"]
 
@@ -179,7 +180,7 @@ class Store:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
             "AND table_type = 'BASE TABLE' ORDER BY table_name"
         ).fetchall()
-        skip = {*TABLES, "schema_version", "ingest_log"}
+        skip = {*TABLES, *VOTE_STORAGE, "schema_version", "ingest_log"}
         return [n for (n,) in names if n not in skip and not n.startswith("_")]
 
     # -- writing ------------------------------------------------------------------------
@@ -211,6 +212,13 @@ class Store:
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> None:
         self.con.execute(sql, params or []).fetchall()
+
+    # Votes are written through these (the ``vote`` view is read-only): see store/votes.py.
+    def insert_votes(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> None:
+        _votes.insert_votes(self, sql, params)
+
+    def delete_votes(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> None:
+        _votes.delete_votes(self, sql, params)
 
     def register(self, name: str, frame: pd.DataFrame | pa.Table) -> None:
         """Make a DataFrame or Arrow table visible to SQL as ``name`` (a temporary view)."""

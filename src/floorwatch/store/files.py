@@ -42,12 +42,27 @@ def _gunzip(path: str | os.PathLike[str], raw: bytes) -> bytes:
         ) from None
 
 
+#: The last gzip file decompressed: (its compressed bytes, the content). An ingest reads a
+#: file several times (encoding check, header, line endings); decompressing is most of each
+#: read, while comparing the compressed bytes with the last ones costs little.
+_last_gunzip: tuple[bytes, bytes] | None = None
+
+#: Contents larger than this are not kept (bytes).
+_KEEP_AT_MOST = 1 << 30
+
+
 def read_bytes(path: str | os.PathLike[str], raw: bytes | None = None) -> bytes:
     """The content of ``path``, decompressed if it is gzip. ``raw``: its bytes, if read."""
+    global _last_gunzip
     data = Path(path).read_bytes() if raw is None else raw
-    if data[:2] == _GZIP_MAGIC:
-        return _gunzip(path, data)
-    return data
+    if data[:2] != _GZIP_MAGIC:
+        return data
+    last = _last_gunzip
+    if last is not None and last[0] == data:
+        return last[1]
+    content = _gunzip(path, data)
+    _last_gunzip = (data, content) if len(content) <= _KEEP_AT_MOST else None
+    return content
 
 
 def open_text(path: str | os.PathLike[str]) -> io.TextIOBase:

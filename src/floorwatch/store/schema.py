@@ -25,6 +25,7 @@ __all__ = [
     "TABLES",
     "VOTE_EVENT_CLASSIFICATIONS",
     "VOTE_OPTIONS",
+    "VOTE_STORAGE",
     "WHIP_DIRECTIONS",
 ]
 
@@ -269,10 +270,56 @@ CREATE TABLE claim_resolution (
 );
 """
 
+#: The ``vote`` table of migration 1 becomes a view with the same columns over
+#: ``vote_row``, which holds integer keys instead of the three string ids (each id has one
+#: key in ``vote_key_event``, ``vote_key_voter`` or ``vote_key_group``). Writing millions of
+#: string ids was most of an ingest's time; reads see the same ``vote`` as before. Write votes
+#: through the store (``Store.insert_votes``, ``Store.delete_votes``), never into the view.
+_VOTE_KEYS = """
+CREATE TABLE vote_key_event (id VARCHAR PRIMARY KEY, key INTEGER NOT NULL);
+CREATE TABLE vote_key_voter (id VARCHAR PRIMARY KEY, key INTEGER NOT NULL);
+CREATE TABLE vote_key_group (id VARCHAR PRIMARY KEY, key INTEGER NOT NULL);
+INSERT INTO vote_key_event
+    SELECT id, CAST(row_number() OVER (ORDER BY id) AS INTEGER)
+    FROM (SELECT DISTINCT vote_event_id AS id FROM vote) k;
+INSERT INTO vote_key_voter
+    SELECT id, CAST(row_number() OVER (ORDER BY id) AS INTEGER)
+    FROM (SELECT DISTINCT voter_id AS id FROM vote) k;
+INSERT INTO vote_key_group
+    SELECT id, CAST(row_number() OVER (ORDER BY id) AS INTEGER)
+    FROM (SELECT DISTINCT group_id AS id FROM vote WHERE group_id IS NOT NULL) k;
+CREATE TABLE vote_row (
+    event_key INTEGER NOT NULL,
+    voter_key INTEGER NOT NULL,
+    option VARCHAR NOT NULL,
+    position SMALLINT,
+    cast_code SMALLINT,
+    group_key INTEGER,
+    role VARCHAR
+);
+INSERT INTO vote_row
+    SELECT e.key, p.key, v.option, v.position, v.cast_code, g.key, v.role
+    FROM vote v JOIN vote_key_event e ON e.id = v.vote_event_id
+    JOIN vote_key_voter p ON p.id = v.voter_id
+    LEFT JOIN vote_key_group g ON g.id = v.group_id;
+DROP TABLE vote;
+CREATE VIEW vote AS
+    SELECT e.id AS vote_event_id, p.id AS voter_id, r.option, r.position, r.cast_code,
+           g.id AS group_id, r.role
+    FROM vote_row r JOIN vote_key_event e ON e.key = r.event_key
+    JOIN vote_key_voter p ON p.key = r.voter_key
+    LEFT JOIN vote_key_group g ON g.key = r.group_key;
+"""
+
+#: The tables behind the ``vote`` view (not data tables of their own: exports and counts
+#: show ``vote``).
+VOTE_STORAGE = ("vote_row", "vote_key_event", "vote_key_voter", "vote_key_group")
+
 #: (version, description, SQL). Append only: never edit a migration that has shipped.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial Popolo-aligned schema", _INITIAL),
     (2, "claims ledger: claim, claim_subject, claim_resolution", _CLAIMS),
+    (3, "vote stored with integer keys (vote_row, vote_key_*); vote is a view", _VOTE_KEYS),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
