@@ -97,3 +97,32 @@ def test_mixed_line_endings_are_read(tmp_store, tmp_path):
         {"_line": 3, "a": "2", "b": "y"},
         {"_line": 4, "a": "3", "b": "z"},
     ]
+
+
+def test_a_version_2_store_keeps_its_votes_through_the_integer_keys(tmp_path, s107_store):
+    """Migration 3 moves the votes of an older store (the string-keyed ``vote`` table) into
+    ``vote_row`` with keys; ``vote`` then reads as before, row for row."""
+    import duckdb
+
+    from floorwatch.store.schema import MIGRATIONS
+
+    want = s107_store.query("SELECT * FROM vote ORDER BY vote_event_id, voter_id")
+    path = tmp_path / "v2.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, "
+        "applied_at TIMESTAMP)"
+    )
+    for number, description, sql in MIGRATIONS[:2]:
+        con.execute(sql)
+        con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [number, description])
+    con.register("want", want)
+    con.execute("INSERT INTO vote SELECT * FROM want")
+    con.close()
+    store = floorwatch.open(path)
+    assert store.schema_version == MIGRATIONS[-1][0] >= 3
+    got = store.query("SELECT * FROM vote ORDER BY vote_event_id, voter_id")
+    assert len(got) == len(want) > 0
+    assert got.equals(want)
+    assert store.scalar("SELECT count(*) FROM vote_key_voter") == want["voter_id"].nunique()
+    assert "vote_row" not in store.extra_tables()
