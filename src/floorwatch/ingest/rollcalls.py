@@ -35,7 +35,7 @@ from floorwatch.ingest._common import check_utf8, fail_on_first, require_file
 from floorwatch.ingest._labels import LabelRules, changes_sql, runs_sql, spells_sql
 from floorwatch.ingest.voteview import CAST_OPTION_SQL, CAST_POSITION_SQL
 from floorwatch.store import Store
-from floorwatch.store.db import csv_header
+from floorwatch.store.csvread import csv_header, read_csv_text, read_csv_typed
 
 __all__ = ["ALIASES", "RollcallsResult", "ingest_rollcalls", "label_org_id"]
 
@@ -178,7 +178,7 @@ _ROLLCALL_ROLES = (
 
 def _load_rollcalls(store: Store, path: Path, columns: Mapping[str, str], period: str | None):
     check_utf8(path)
-    header = store.read_csv_text("_rc_r_raw", path)
+    header = read_csv_text(store, "_rc_r_raw", path)
     c = _resolve(path, header, _ROLLCALL_ROLES, columns)
     _need(path, c, header, ("rollnumber", "date"))
     if "period" not in c and period is None:
@@ -269,7 +269,7 @@ def _load_votes(store: Store, path: Path, columns: Mapping[str, str]) -> None:
     c = _resolve(path, header, _VOTE_ROLES, columns)
     _need(path, c, header, _VOTE_ROLES)
     types = {c["rollnumber"]: "INTEGER", c["cast_code"]: "DOUBLE"}
-    store.read_csv_typed("_rc_v_raw", path, types, keep=[c[r] for r in _VOTE_ROLES])
+    read_csv_typed(store, "_rc_v_raw", path, types, keep=[c[r] for r in _VOTE_ROLES])
     table = "_rc_v_raw"
     for role in _VOTE_ROLES:
         col = _q(c[role])
@@ -327,7 +327,7 @@ def _load_members(store: Store, path: Path, columns: Mapping[str, str]) -> list[
     """Members into ``_rc_m`` (one row per id: the last row of the file for that id).
     Returns the identifier columns (``*_id`` columns other than the member id)."""
     check_utf8(path)
-    header = store.read_csv_text("_rc_m_raw", path)
+    header = read_csv_text(store, "_rc_m_raw", path)
     c = _resolve(path, header, _MEMBER_ROLES, columns)
     _need(path, c, header, ("member_id",))
     if not ({"name", "given_name", "family_name"} & set(c)):
