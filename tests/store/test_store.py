@@ -118,9 +118,7 @@ def test_only_the_store_package_touches_duckdb():
 
 
 def test_rows_column_types_and_every_table_listed(s107_store):
-    rows = s107_store.rows(
-        "SELECT id, name FROM person WHERE id = ?", ["bioguide-J000072"]
-    )
+    rows = s107_store.rows("SELECT id, name FROM person WHERE id = ?", ["bioguide-J000072"])
     assert len(rows) == 1 and rows[0][0] == "bioguide-J000072" and isinstance(rows[0], tuple)
     types = s107_store.column_types("vote_event")
     assert types["start_date"] == "DATE" and list(types)[0] == "id"
