@@ -20,9 +20,7 @@ CLAIM_TABLES = ("claim", "claim_subject")
 def _dump(db: Path, tables) -> dict[str, list[tuple]]:
     store = floorwatch.open(db, read_only=True)
     try:
-        return {
-            t: sorted(store.con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables
-        }
+        return {t: sorted(store.rows(f"SELECT * FROM {t}"), key=repr) for t in tables}
     finally:
         store.close()
 

@@ -88,9 +88,7 @@ def _tables(store: Store) -> list[str]:
 
 
 def _rows(store: Store, table: str) -> tuple[list[str], list[tuple]]:
-    cur = store.con.execute(f"SELECT * FROM {table}")
-    cols = [d[0] for d in cur.description]
-    return cols, cur.fetchall()
+    return list(store.column_types(table)), store.rows(f"SELECT * FROM {table}")
 
 
 def _json_value(value: Any) -> Any:
@@ -201,32 +199,19 @@ def _templates(store: Store, folder: Path) -> list[Path]:
     for kind in (KINDS[k] for k in TEMPLATE_ORDER):
         cols = ", ".join(f'"{c.to}"' for c in kind.columns)
         order = ", ".join(f'"{k}"' for k in kind.key)
-        rows = store.con.execute(f"SELECT {cols} FROM {kind.table} ORDER BY {order}").fetchall()
+        rows = store.rows(f"SELECT {cols} FROM {kind.table} ORDER BY {order}")
         if not rows:
             continue
         path = folder / f"{kind.name}.csv"
         _write_rows(path, [c.name for c in kind.columns], rows)
         files.append(path)
-    if "claim" in store.extra_tables():
-        select = ", ".join(_CLAIM_SELECT.values())
-        rows = store.con.execute(
-            f"SELECT {select} FROM claim c ORDER BY c.made_on, c.id"
-        ).fetchall()
-        if rows:
-            path = folder / "claims.csv"
-            _write_rows(path, list(_CLAIM_SELECT), rows)
-            files.append(path)
+    select = ", ".join(_CLAIM_SELECT.values())
+    rows = store.rows(f"SELECT {select} FROM claim c ORDER BY c.made_on, c.id")
+    if rows:
+        path = folder / "claims.csv"
+        _write_rows(path, list(_CLAIM_SELECT), rows)
+        files.append(path)
     return files
-
-
-def _arrow_table(store: Store, table: str):
-    """The table as Arrow (``to_arrow_table`` in DuckDB >= 1.4, ``arrow`` before)."""
-    import pyarrow as pa
-
-    rel = store.con.sql(f"SELECT * FROM {table}")
-    name = "to_arrow_table" if hasattr(rel, "to_arrow_table") else "arrow"
-    out = getattr(rel, name)()
-    return out.read_all() if isinstance(out, pa.RecordBatchReader) else out
 
 
 def _parquet(store: Store, folder: Path) -> list[Path]:
@@ -235,7 +220,7 @@ def _parquet(store: Store, folder: Path) -> list[Path]:
     files = []
     for table in _tables(store):
         path = folder / f"{table}.parquet"
-        pq.write_table(_arrow_table(store, table), path)
+        pq.write_table(store.arrow(f"SELECT * FROM {table}"), path)
         files.append(path)
     return files
 
@@ -310,11 +295,11 @@ def to_popolo(store: Store) -> dict[str, Any]:
             )
         )
     votes: dict[str, list] = defaultdict(list)
-    cur = store.con.execute(
+    rows = store.rows(
         "SELECT vote_event_id, voter_id, option, position, cast_code, group_id, role FROM vote "
         "ORDER BY vote_event_id, voter_id"
     )
-    for ve, voter, option, position, cast_code, group, role in cur.fetchall():
+    for ve, voter, option, position, cast_code, group, role in rows:
         vote = {"voter_id": voter, "option": option, "position": position}
         if cast_code is not None:
             vote["cast_code"] = cast_code

@@ -163,15 +163,15 @@ def vote_matrix(
     )
     voters = [
         v
-        for (v,) in store.con.execute(
+        for (v,) in store.rows(
             f"{ranked} SELECT DISTINCT voter_id FROM vv ORDER BY voter_id", params
-        ).fetchall()
+        )
     ]
     groups = [
         g
-        for (g,) in store.con.execute(
+        for (g,) in store.rows(
             f"{ranked} SELECT DISTINCT group_id FROM vv ORDER BY group_id", params
-        ).fetchall()
+        )
     ]
     n, m = len(voters), len(rollcalls)
     r = np.asarray(arrays["r"], dtype=np.int64)

@@ -332,14 +332,14 @@ class Fingerprint:
         self.store = store
         self.tables = [
             r[0]
-            for r in store.con.execute(
+            for r in store.rows(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
                 "AND table_type = 'BASE TABLE' ORDER BY table_name"
-            ).fetchall()
+            )
         ]
         self._sql: dict[frozenset | None, str] = {}
         self._prepared: dict[frozenset | None, str] = {}
-        self.con = store.con.cursor()
+        self.con = store.raw_connection().cursor()
         self.con.execute("PRAGMA disable_optimizer")
 
     def sql(self, hashed: frozenset | None) -> str:
@@ -356,7 +356,7 @@ class Fingerprint:
         import duckdb
 
         try:
-            self.store.con.execute("COMMIT")
+            self.store.raw_connection().execute("COMMIT")
         except duckdb.TransactionException:
             pass  # no transaction open: what this connection sees is the store
         else:

@@ -254,10 +254,10 @@ class Voteview(_RollCallFiles):
                 want[ve] = iso_date(r["date"])
                 assert None not in (whole(r["congress"]), whole(r["rollnumber"]), want[ve]), r
             got_dates = dict(
-                store.con.execute(
+                store.rows(
                     "SELECT id, start_date FROM vote_event WHERE id IN (SELECT unnest(?))",
                     [list(want)],
-                ).fetchall()
+                )
             )
             assert got_dates == want
             assert result.rollcalls == len(rolls)
@@ -275,9 +275,9 @@ class Voteview(_RollCallFiles):
                     want_votes[ve].add((person[(congress, v["chamber"], icpsr)], cast))
                     n += 1
             for ve, votes in want_votes.items():
-                got_votes = store.con.execute(
+                got_votes = store.rows(
                     "SELECT voter_id, cast_code FROM vote WHERE vote_event_id = ?", [ve]
-                ).fetchall()
+                )
                 assert len(got_votes) == len(votes) and set(got_votes) == votes, ve
             assert result.votes == n
 
@@ -429,11 +429,11 @@ class Claims:
             for c in store.records("SELECT * FROM claim WHERE id IN (SELECT unnest(?))", ids)
         }
         n_subjects = dict(
-            store.con.execute(
+            store.rows(
                 "SELECT claim_id, count(*) FROM claim_subject "
                 "WHERE claim_id IN (SELECT unnest(?)) GROUP BY claim_id",
                 ids,
-            ).fetchall()
+            )
         )
         for cid, row in zip(result, rows, strict=True):
             cells = {h: c.strip() or None for h, c in zip(head, row, strict=True)}
@@ -492,7 +492,7 @@ class Popolo:
         def lookup(sql: str, ids: list[str]) -> dict:
             """``sql`` (``IN ?``: in the ids) gives (id, value) rows: one query per table."""
             sql = sql.replace("IN ?", "IN (SELECT unnest(?::VARCHAR[]))")
-            return dict(store.con.execute(sql, [sorted(set(ids))]).fetchall())
+            return dict(store.rows(sql, [sorted(set(ids))]))
 
         persons = doc.get("persons") or []
         assert result.persons == len(persons)
@@ -641,11 +641,11 @@ class Singapore:
             status[key] = "present" if present or status.get(key) == "present" else "absent"
         stored = {
             (e, p): s
-            for e, p, s in store.con.execute(
+            for e, p, s in store.rows(
                 "SELECT event_id, person_id, status FROM attendance "
                 "WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
                 [sorted({e for e, _ in status})],
-            ).fetchall()
+            )
         }
         for (event, person), want in status.items():
             got = stored.get((event, person))

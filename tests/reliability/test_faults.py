@@ -66,9 +66,9 @@ def state(store) -> dict[str, tuple]:
     out = {}
     for table in (*store.counts(), "ingest_log"):
         cols = "kind, file, sha256, rows" if table == "ingest_log" else "*"
-        out[table] = store.con.execute(
+        out[table] = store.rows(
             f"SELECT count(*), sum(hash(x)::HUGEINT) FROM (SELECT {cols} FROM {table}) x"
-        ).fetchall()[0]
+        )[0]
     return out
 
 

@@ -9,6 +9,8 @@ import floorwatch
 from floorwatch.errors import StoreError
 from floorwatch.settings import resolve_db_path
 from floorwatch.store import SCHEMA_VERSION, TABLES
+from floorwatch.store.csvread import read_csv_text
+from floorwatch.store.schema import VOTE_STORAGE
 
 
 def test_new_store_has_every_table_at_the_current_version(tmp_path):
@@ -90,7 +92,7 @@ def test_arrow_and_numpy_results(s107_store):
 def test_mixed_line_endings_are_read(tmp_store, tmp_path):
     path = tmp_path / "mixed.csv"
     path.write_bytes(b"a,b\n1,x\r\n2,y\n3,z\n")
-    assert tmp_store.read_csv_text("t", path) == ["a", "b"]
+    assert read_csv_text(tmp_store, "t", path) == ["a", "b"]
     rows = tmp_store.records("SELECT _line, a, b FROM t ORDER BY _line")
     assert rows == [
         {"_line": 2, "a": "1", "b": "x"},
@@ -126,3 +128,38 @@ def test_a_version_2_store_keeps_its_votes_through_the_integer_keys(tmp_path, s1
     assert got.equals(want)
     assert store.scalar("SELECT count(*) FROM vote_key_voter") == want["voter_id"].nunique()
     assert "vote_row" not in store.extra_tables()
+
+
+def test_only_the_store_package_touches_duckdb():
+    """The engine stays behind the Store's methods (docs/architecture.md): no module outside
+    floorwatch/store/ imports duckdb or reaches for a connection."""
+    import re
+    from pathlib import Path
+
+    src = Path(floorwatch.__file__).parent
+    offenders = []
+    for path in sorted(src.rglob("*.py")):
+        if path.parent.name == "store" and path.parent.parent == src:
+            continue
+        for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\.con\b|\._con\b|raw_connection|^\s*(import|from) duckdb", text):
+                offenders.append(f"{path.relative_to(src)}:{n}: {text.strip()}")
+    assert offenders == []
+
+
+def test_rows_column_types_and_every_table_listed(s107_store):
+    rows = s107_store.rows("SELECT id, name FROM person WHERE id = ?", ["bioguide-J000072"])
+    assert len(rows) == 1 and rows[0][0] == "bioguide-J000072" and isinstance(rows[0], tuple)
+    types = s107_store.column_types("vote_event")
+    assert types["start_date"] == "DATE" and list(types)[0] == "id"
+    # TABLES lists every data table the migrations create, the claims ledger's too.
+    made = {
+        r[0]
+        for r in s107_store.rows(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        )
+    }
+    # (the vote view's storage tables are not data tables: docs/data-model.md)
+    assert made - {"schema_version", "ingest_log", *VOTE_STORAGE} == set(TABLES)
+    assert {"claim", "claim_subject", "claim_resolution"} <= set(TABLES)
+    assert s107_store.extra_tables() == []

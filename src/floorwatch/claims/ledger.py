@@ -25,6 +25,7 @@ from floorwatch.errors import InputError, NotFoundError, ReferenceError_
 from floorwatch.ingest._common import check_utf8, require_columns, require_file
 from floorwatch.settings import default as setting_default
 from floorwatch.store import Store
+from floorwatch.store.csvread import read_csv_text
 
 __all__ = [
     "add_claim",
@@ -357,7 +358,7 @@ def import_claims(
     p = require_file(path)
     check_utf8(p)
     try:
-        cols = store.read_csv_text("_cl_csv", p)
+        cols = read_csv_text(store, "_cl_csv", p)
         require_columns(p, cols, _REQUIRED)
         unknown = [c for c in cols if c not in COLUMNS]
         if unknown:

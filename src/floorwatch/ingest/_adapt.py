@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv as _csv
 import datetime as dt
-import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +14,7 @@ from floorwatch.errors import InputError
 from floorwatch.ingest._checks import check_overlaps, stage, upsert
 from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns, require_file
 from floorwatch.store import Store
-from floorwatch.store.files import read_bytes
+from floorwatch.store.csvread import csv_rows
 
 __all__ = [
     "AdapterResult",
@@ -81,18 +79,8 @@ def load_csv(
 ) -> pd.DataFrame:
     """Read a CSV as text (any line endings; a BOM is dropped) with each row's file line in
     ``_line``, register it as ``name``, and check the required and date columns."""
-    # Not read_text(): its universal newlines would turn a quoted cell's CRLF or CR into LF.
-    text = read_bytes(path).decode("utf-8-sig")  # gzip is decompressed
-    reader = _csv.reader(io.StringIO(text, newline=""), strict=True)  # CR, LF, CRLF only
-    rows, lines, start = [], [], 1
-    try:
-        for row in reader:
-            line, start = start, reader.line_num + 1
-            if row:
-                rows.append(row)
-                lines.append(line)
-    except _csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", file=path, line=reader.line_num) from None
+    read = csv_rows(path)
+    rows, lines = [r for _, r in read], [ln for ln, _ in read]
     if not rows:
         raise InputError("the file is empty", file=path, line=1)
     if len(rows[0]) > MAX_COLUMNS:  # a hostile file would otherwise take minutes

@@ -105,8 +105,7 @@ def table_types(store: Store, table: str) -> dict[str, str]:
     """Column name -> SQL type of a store table."""
     known = _TYPES.setdefault(store, {})
     if table not in known:
-        rows = store.con.execute(f"DESCRIBE {table}").fetchall()
-        known[table] = {r[0]: r[1] for r in rows}
+        known[table] = store.column_types(table)
     return dict(known[table])
 
 
@@ -168,10 +167,10 @@ def _stored_already(
             return False
         rows[k] = values
     q = ", ".join(f'"{c}"' for c in cols)
-    stored = store.con.execute(
+    stored = store.rows(
         f'SELECT {q} FROM {table} WHERE "{key[0]}" IN (SELECT unnest(?))',
         [sorted({k[0] for k in rows})],
-    ).fetchall()
+    )
     have = {r[: len(key)]: r for r in stored}
     for k, values in rows.items():
         got = have.get(k)
@@ -256,7 +255,7 @@ def check_overlaps(
        OR (b._line = a._line AND b.id < a.id)
     ORDER BY a._line, b._line LIMIT 1
     """
-    rows = store.con.execute(sql).fetchall()
+    rows = store.rows(sql)
     if not rows:
         return
     line, other_line, other_id, person, org, s1, e1, s2, e2 = rows[0]

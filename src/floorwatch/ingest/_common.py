@@ -8,8 +8,7 @@ from pathlib import Path
 
 from floorwatch.errors import EncodingError, InputError
 from floorwatch.store import Store
-from floorwatch.store.db import remember_sha256
-from floorwatch.store.files import read_bytes
+from floorwatch.store.files import read_bytes, remember_sha256
 
 __all__ = [
     "check_utf8",
@@ -75,9 +74,9 @@ def fail_on_first(
     be a function of that value (:func:`floorwatch.dates.date_problem`).
     """
     value_expr = value_sql or (f'"{column}"' if column else "NULL")
-    row = store.con.execute(
+    row = store.rows(
         f"SELECT _line, {value_expr} FROM {table} WHERE {where} ORDER BY _line LIMIT 1"
-    ).fetchall()
+    )
     row = row[0] if row else None
     if row is not None:
         text = problem(row[1]) if callable(problem) else problem.format(value=row[1])

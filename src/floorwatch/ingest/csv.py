@@ -21,9 +21,7 @@ the same keys (only the columns present in the file are overwritten).
 
 from __future__ import annotations
 
-import csv as _csv
 import hashlib
-import io
 import os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -37,7 +35,7 @@ from floorwatch.errors import InputError, ReferenceError_
 from floorwatch.ingest._checks import check_overlaps, table_types, upsert
 from floorwatch.ingest._common import check_utf8, require_file
 from floorwatch.store import Store
-from floorwatch.store.files import read_bytes
+from floorwatch.store.csvread import csv_rows, csv_text
 from floorwatch.store.schema import (
     ATTENDANCE_STATUSES,
     END_REASONS,
@@ -313,25 +311,18 @@ def _kind(name: str) -> Kind:
 
 
 def _read_rows(path: Path, kind: Kind) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    # Not read_text(): its universal newlines would turn a quoted cell's CRLF or CR into LF.
-    text = read_bytes(path).decode("utf-8-sig")  # gzip is decompressed
+    text = csv_text(path)
     if not text.strip():
         raise InputError("the file is empty (expected a header line and rows)", file=path, line=1)
-    reader = _csv.reader(io.StringIO(text, newline=""), strict=True)  # CR, LF, CRLF only
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
-    start = 1
-    try:
-        for row in reader:
-            line, start = start, reader.line_num + 1
-            if not "".join(row).strip():  # no row, or only blank cells
-                continue
-            if header is None:
-                header = [c.strip() for c in row]
-                continue
-            rows.append((line, row))
-    except _csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", file=path, line=reader.line_num) from None
+    for line, row in csv_rows(path, text):
+        if not "".join(row).strip():  # only blank cells
+            continue
+        if header is None:
+            header = [c.strip() for c in row]
+            continue
+        rows.append((line, row))
     if header is None:  # only blank lines, or lines of empty cells
         raise InputError("the file has no header line (only empty lines)", file=path, line=1)
     known = [c.name for c in kind.columns]
@@ -544,10 +535,7 @@ def _resolve(store: Store, spec: Kind, cols: list[Column], frame: pd.DataFrame, 
         if col.type == "person":
             _resolve_persons(store, col, frame, path)
         elif col.type in _REF_TABLES:
-            known = {
-                r[0]
-                for r in store.con.execute(f"SELECT id FROM {_REF_TABLES[col.type]}").fetchall()
-            }
+            known = {r[0] for r in store.rows(f"SELECT id FROM {_REF_TABLES[col.type]}")}
             if spec.table == _REF_TABLES[col.type]:  # e.g. an organization's parent in the file
                 known |= set(frame["id"].dropna())
             bad = frame[frame[col.to].notna() & ~frame[col.to].isin(known)]

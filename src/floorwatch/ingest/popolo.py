@@ -418,7 +418,7 @@ class _Known:
 
     def __init__(self, store: Store, t: _Tables) -> None:
         def stored(sql: str) -> set[str]:
-            return {r[0] for r in store.con.execute(sql).fetchall()}
+            return {r[0] for r in store.rows(sql)}
 
         self.persons = {p["id"] for p in t.person} | stored("SELECT id FROM person")
         self.orgs = {o["id"] for o in t.organization} | stored("SELECT id FROM organization")

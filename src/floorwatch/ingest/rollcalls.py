@@ -35,7 +35,7 @@ from floorwatch.ingest._common import check_utf8, fail_on_first, require_file
 from floorwatch.ingest._labels import LabelRules, changes_sql, runs_sql, spells_sql
 from floorwatch.ingest.voteview import CAST_OPTION_SQL, CAST_POSITION_SQL
 from floorwatch.store import Store
-from floorwatch.store.db import csv_header
+from floorwatch.store.csvread import csv_header, read_csv_text, read_csv_typed
 from floorwatch.store.votes import assign_keys, delete_votes, insert_vote_rows
 
 __all__ = ["ALIASES", "RollcallsResult", "ingest_rollcalls", "label_org_id"]
@@ -179,7 +179,7 @@ _ROLLCALL_ROLES = (
 
 def _load_rollcalls(store: Store, path: Path, columns: Mapping[str, str], period: str | None):
     check_utf8(path)
-    header = store.read_csv_text("_rc_r_raw", path)
+    header = read_csv_text(store, "_rc_r_raw", path)
     c = _resolve(path, header, _ROLLCALL_ROLES, columns)
     _need(path, c, header, ("rollnumber", "date"))
     if "period" not in c and period is None:
@@ -282,7 +282,7 @@ class _Votes:
         self.types = {c["rollnumber"]: "DOUBLE", c["cast_code"]: "DOUBLE"}
         self.keep = [c[r] for r in _VOTE_ROLES]
         self.lined = False
-        store.read_csv_typed("_rc_v_raw", path, self.types, keep=self.keep, line=False)
+        read_csv_typed(store, "_rc_v_raw", path, self.types, keep=self.keep, line=False)
         self._view()
 
     def _view(self) -> None:
@@ -302,7 +302,7 @@ class _Votes:
         if not self.lined:
             self.store.execute("DROP VIEW IF EXISTS _rc_v")
             self.store.drop_temp("_rc_v_raw")
-            self.store.read_csv_typed("_rc_v_raw", self.path, self.types, keep=self.keep)
+            read_csv_typed(self.store, "_rc_v_raw", self.path, self.types, keep=self.keep)
             self.lined = True
             self._view()
 
@@ -399,7 +399,7 @@ def _load_members(store: Store, path: Path, columns: Mapping[str, str]) -> list[
     """Members into ``_rc_m`` (one row per id: the last row of the file for that id).
     Returns the identifier columns (``*_id`` columns other than the member id)."""
     check_utf8(path)
-    header = store.read_csv_text("_rc_m_raw", path)
+    header = read_csv_text(store, "_rc_m_raw", path)
     c = _resolve(path, header, _MEMBER_ROLES, columns)
     _need(path, c, header, ("member_id",))
     if not ({"name", "given_name", "family_name"} & set(c)):

@@ -41,6 +41,7 @@ from pathlib import Path
 from floorwatch.errors import InputError
 from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns, require_file
 from floorwatch.store import Store
+from floorwatch.store.csvread import csv_lines, read_csv_typed
 from floorwatch.store.votes import assign_keys, delete_votes, insert_vote_rows
 
 __all__ = [
@@ -205,7 +206,7 @@ def _checks(store: Store, table: str, checks: list[tuple], file: Path) -> None:
     Each check is ``(where, column, problem)`` or ``(where, column, problem, value_sql)``.
     """
     any_bad = " OR ".join(f"({c[0]})" for c in checks)
-    if not store.con.execute(f"SELECT 1 FROM {table} WHERE {any_bad} LIMIT 1").fetchall():
+    if not store.rows(f"SELECT 1 FROM {table} WHERE {any_bad} LIMIT 1"):
         return
     for where, column, problem, *value_sql in checks:
         fail_on_first(
@@ -237,7 +238,7 @@ def _congress_start_sql(n: str) -> str:
 
 def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None:
     check_utf8(path)
-    cols = store.read_csv_typed("_vv_m_raw", path, _MEMBER_TYPES, keep=_MEMBER_COLUMNS)
+    cols = read_csv_typed(store, "_vv_m_raw", path, _MEMBER_TYPES, keep=_MEMBER_COLUMNS)
     require_columns(path, cols, _REQUIRED_MEMBERS)
     _checks(
         store,
@@ -270,10 +271,10 @@ def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None
                {opt["born"]} AS born, {opt["died"]} AS died
         FROM _vv_m_raw {where}"""
     )
-    dup = store.con.execute(
+    dup = store.rows(
         "SELECT max(_line), congress, chamber, icpsr FROM _vv_m GROUP BY congress, chamber, icpsr "
         "HAVING count(*) > 1 ORDER BY 1 LIMIT 1"
-    ).fetchall()
+    )
     dup = dup[0] if dup else None
     if dup:
         raise InputError(
@@ -295,7 +296,7 @@ def _load_members(store: Store, path: Path, congresses: set[int] | None) -> None
 
 def _load_rollcalls(store: Store, path: Path) -> None:
     check_utf8(path)
-    cols = store.read_csv_typed("_vv_r_raw", path, _ROLLCALL_TYPES)
+    cols = read_csv_typed(store, "_vv_r_raw", path, _ROLLCALL_TYPES)
     require_columns(path, cols, _REQUIRED_ROLLCALLS)
     _checks(
         store,
@@ -338,10 +339,10 @@ def _load_rollcalls(store: Store, path: Path) -> None:
                {_org_sql("chamber")} AS org_id
         FROM _vv_r_raw"""
     )
-    dup = store.con.execute(
+    dup = store.rows(
         "SELECT max(_line), congress, chamber, rollnumber FROM _vv_rollcalls "
         "GROUP BY congress, chamber, rollnumber HAVING count(*) > 1 ORDER BY 1 LIMIT 1"
-    ).fetchall()
+    )
     dup = dup[0] if dup else None
     if dup:
         raise InputError(
@@ -354,16 +355,17 @@ def _load_rollcalls(store: Store, path: Path) -> None:
 
 def _vote_fail(store: Store, path: Path, where: str, column: str, problem: str) -> None:
     """Raise for the first vote row matching ``where`` (aliases: v = the votes file)."""
-    bad = store.con.execute(f"SELECT 1 FROM _vv_votes v WHERE {where} LIMIT 1").fetchall()
+    bad = store.rows(f"SELECT 1 FROM _vv_votes v WHERE {where} LIMIT 1")
     if not bad:
         return
-    lines = store.csv_lines(path, _VOTE_TYPES, where)
+    lines = csv_lines(store, path, _VOTE_TYPES, where)
     raise InputError(problem, file=path, line=lines[0] if lines else None, column=column)
 
 
 def _load_votes(store: Store, path: Path, have_rollcalls: bool) -> None:
     check_utf8(path)
-    cols = store.read_csv_typed(
+    cols = read_csv_typed(
+        store,
         "_vv_v_raw",
         path,
         _VOTE_TYPES,
@@ -391,7 +393,7 @@ def _load_votes(store: Store, path: Path, have_rollcalls: bool) -> None:
         )
     )
     any_bad = " OR ".join(f"({w})" for w, _, _ in checks)
-    if store.con.execute(f"SELECT 1 FROM _vv_votes v WHERE {any_bad} LIMIT 1").fetchall():
+    if store.rows(f"SELECT 1 FROM _vv_votes v WHERE {any_bad} LIMIT 1"):
         for where, column, problem in checks:
             _vote_fail(store, path, where, column, problem)
     _vote_fail(
@@ -411,12 +413,12 @@ def _load_votes(store: Store, path: Path, have_rollcalls: bool) -> None:
             "rollnumber",
             "unknown roll call: it is not in the roll-calls file",
         )
-    dup = store.con.execute(
+    dup = store.rows(
         """SELECT congress, chamber, rollnumber, icpsr FROM _vv_votes
         GROUP BY ALL HAVING count(*) > 1 LIMIT 1"""
-    ).fetchall()
+    )
     if not dup:  # one person under two ICPSR numbers (a switcher) voting twice on one roll
-        dup = store.con.execute(
+        dup = store.rows(
             """SELECT v.congress, v.chamber, v.rollnumber, min(v.icpsr) FROM _vv_votes v
             JOIN (SELECT congress, chamber, icpsr, person_id FROM _vv_members
                   WHERE person_id IN (SELECT person_id FROM _vv_members GROUP BY ALL
@@ -424,16 +426,17 @@ def _load_votes(store: Store, path: Path, have_rollcalls: bool) -> None:
             WHERE v.cast_code <> 0
             GROUP BY v.congress, v.chamber, v.rollnumber, m.person_id HAVING count(*) > 1
             LIMIT 1"""
-        ).fetchall()
+        )
     if dup:
         c, ch, roll, icpsr = dup[0]
-        same = store.con.execute(
+        same = store.rows(
             "SELECT icpsr FROM _vv_members WHERE congress = ? AND chamber = ? AND person_id = "
             "(SELECT person_id FROM _vv_members WHERE congress = ? AND chamber = ? AND icpsr = ?)",
             [c, ch, c, ch, icpsr],
-        ).fetchall()
+        )
         icpsrs = ",".join(str(int(r[0])) for r in same) or str(int(icpsr))
-        lines = store.csv_lines(
+        lines = csv_lines(
+            store,
             path,
             _VOTE_TYPES,
             f"v.congress = {int(c)} AND v.rollnumber = {int(roll)} AND v.icpsr IN ({icpsrs}) "
@@ -762,7 +765,7 @@ def _write_us_organizations(store: Store) -> None:
 def _distinct(store: Store, column: str) -> list[int]:
     """The distinct whole numbers in a column of the US members being loaded, in order."""
     sql = f"SELECT DISTINCT {column} FROM _vv_members WHERE {_us('org_id')} ORDER BY 1"
-    return [int(r[0]) for r in store.con.execute(sql).fetchall()]
+    return [int(r[0]) for r in store.rows(sql)]
 
 
 def _ordinal(n: int) -> str:

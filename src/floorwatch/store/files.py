@@ -1,6 +1,7 @@
 """Reading input files, plain or gzip-compressed.
 
-Every importer reads its files through these functions, so a ``.csv.gz`` (or ``.json.gz``)
+Every importer reads its files through these functions (CSV files through
+:mod:`floorwatch.store.csvread`, which uses them), so a ``.csv.gz`` (or ``.json.gz``)
 file loads exactly as the plain file would. A file is taken as gzip by its first two bytes
 (``1f 8b``), whatever its name; DuckDB's CSV reader is told the same.
 """
@@ -8,6 +9,7 @@ file loads exactly as the plain file would. A file is taken as gzip by its first
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import os
 import zlib
@@ -15,7 +17,14 @@ from pathlib import Path
 
 from floorwatch.errors import InputError
 
-__all__ = ["csv_compression", "is_gzip", "open_text", "read_bytes"]
+__all__ = [
+    "csv_compression",
+    "file_sha256",
+    "is_gzip",
+    "open_text",
+    "read_bytes",
+    "remember_sha256",
+]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -71,3 +80,32 @@ def open_text(path: str | os.PathLike[str]) -> io.TextIOBase:
     if is_gzip(path):
         return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
     return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - the caller closes it
+
+
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _file_key(path: str | os.PathLike[str]) -> tuple[str, int, int]:
+    st = os.stat(path)
+    return (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+
+
+def remember_sha256(path: str | os.PathLike[str], data: bytes) -> str:
+    """Hash ``data`` (the whole content of ``path``, already read) and remember it, so that
+    :func:`file_sha256` need not read the file again."""
+    digest = hashlib.sha256(data).hexdigest()
+    _DIGESTS[_file_key(path)] = digest
+    return digest
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's content (remembered while the file is unchanged)."""
+    key = _file_key(path)
+    if key in _DIGESTS:
+        return _DIGESTS[key]
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    _DIGESTS[key] = h.hexdigest()
+    return _DIGESTS[key]

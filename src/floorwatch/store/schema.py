@@ -324,7 +324,9 @@ MIGRATIONS: list[tuple[int, str, str]] = [
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
-#: The data tables, in the order ``floorwatch info`` lists them.
+#: Every data table (all but the bookkeeping ``schema_version`` and ``ingest_log``), in the
+#: order ``floorwatch info`` lists them and ``floorwatch export`` writes them: the Popolo
+#: tables of migration 1, then the claims ledger's of migration 2.
 TABLES = (
     "person",
     "identifier",
@@ -337,4 +339,7 @@ TABLES = (
     "vote",
     "vote_count",
     "whip_direction",
+    "claim",
+    "claim_resolution",
+    "claim_subject",
 )

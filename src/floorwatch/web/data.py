@@ -85,7 +85,7 @@ def _date(value: Any) -> dt.date | None:
 # -- shared look-ups -----------------------------------------------------------------------
 def build_ids(store: Store) -> dict[str, set[str]]:
     """Known person and organization ids (for fast 404s without opening the store)."""
-    persons = {r[0] for r in store.con.execute("SELECT id FROM person").fetchall()}
+    persons = {r[0] for r in store.rows("SELECT id FROM person")}
     orgs = store.records("SELECT id, classification FROM organization")
     return {
         "person": persons,
