@@ -344,11 +344,34 @@ class _Votes:
         )
         self.check(t, checks)
 
+    def _duplicates(self, span: dict) -> bool:
+        """Whether a (roll call, member) pair comes twice: a bit per possible pair set by
+        ``bitstring_agg`` (one pass, a few MB), fewer bits set than rows means a repeat; a
+        hash aggregate of the pairs where the keys span too wide a range."""
+        width = span["v1"] - span["v0"] + 1
+        bits = (span["e1"] - span["e0"] + 1) * width
+        if bits <= 1 << 31:
+            return bool(
+                self.store.scalar(
+                    f"SELECT count(*) - bit_count(bitstring_agg(CAST((event_key - {span['e0']}) "
+                    f"AS BIGINT) * {width} + (voter_key - {span['v0']}), 0, {bits - 1})) "
+                    "FROM _rc_vk"
+                )
+            )
+        return bool(
+            self.store.scalar(
+                "SELECT count(*) FROM (SELECT 1 FROM _rc_vk GROUP BY event_key, voter_key "
+                "HAVING count(*) > 1 LIMIT 1)"
+            )
+        )
+
     def check_keyed(self, members_file: bool) -> None:
         """On the keyed votes (``_rc_vk``, integers): every roll call in the roll-calls file,
         every member in the members file, no member voting twice on one roll call."""
         bad = self.store.records(
-            "SELECT count_if(event_key IS NULL) AS rc, count_if(voter_key IS NULL) AS m FROM _rc_vk"
+            "SELECT count_if(event_key IS NULL) AS rc, count_if(voter_key IS NULL) AS m, "
+            "count(*) AS n, min(event_key) AS e0, max(event_key) AS e1, min(voter_key) AS v0, "
+            "max(voter_key) AS v1 FROM _rc_vk"
         )[0]
         c = self.c
         if bad["rc"]:
@@ -373,10 +396,7 @@ class _Votes:
                 problem="unknown member {value}: not in the members file",
                 value_sql="member_id",
             )
-        if not self.store.scalar(
-            "SELECT count(*) FROM (SELECT 1 FROM _rc_vk GROUP BY rollnumber, voter_key "
-            "HAVING count(*) > 1 LIMIT 1)"
-        ):
+        if not bad["n"] or not self._duplicates(bad):
             return
         self.with_lines()
         d = self.store.records(
