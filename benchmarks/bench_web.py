@@ -1,4 +1,11 @@
-"""Load test of the dashboard: 50 concurrent clients on 127.0.0.1, overview and member pages.
+"""Load test of the dashboard: 50 concurrent clients on 127.0.0.1, overview and member pages;
+and the cold first visit of a member's page (issue 12 item 11).
+
+**Cold member pages** (``--cold-only`` runs just these): for each of a Senate 107 member
+(Jeffords), a Senate 111 member (Specter) and a former lawmaker of the party-watch scenario
+(``tests/data/partywatch``, ``fic-fl-01``), a fresh Python process creates a new app over a
+freshly opened store and times its first request of ``/member/ID`` (HTML) and then of the
+JSON twin. Target: under 0.3 s.
 
 Builds a store of Voteview Senate 107 (``../shared/data/voteview-senate``), starts the real
 ``floorwatch serve`` in a subprocess on a free loopback port, and drives it with an asyncio
@@ -36,6 +43,15 @@ import floorwatch
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared" / "data" / "voteview-senate"
+TESTDATA = HERE.parent / "tests" / "data"
+
+#: (label, store name, person id) of the cold member pages measured.
+COLD_MEMBERS = (
+    ("Senate 107 member (Jeffords)", "s107", "bioguide-J000072"),
+    ("Senate 111 member (Specter)", "s111", "bioguide-S000709"),
+    ("party watch, former lawmaker", "partywatch", "fic-fl-01"),
+)
+COLD_TARGET = 0.3
 
 
 def free_port() -> int:
@@ -44,17 +60,79 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def build_store(path: Path) -> None:
+def build_store(path: Path, congress: int = 107) -> None:
     store = floorwatch.open(path)
     try:
         floorwatch.ingest_voteview(
             store,
-            SHARED / "S107_members.csv",
-            SHARED / "S107_rollcalls.csv",
-            SHARED / "S107_votes.csv",
+            SHARED / f"S{congress}_members.csv",
+            SHARED / f"S{congress}_rollcalls.csv",
+            SHARED / f"S{congress}_votes.csv",
         )
     finally:
         store.close()
+
+
+def build_partywatch(path: Path) -> None:
+    """The party-watch scenario as ``tests/conftest.py`` loads it (through the CLI)."""
+    from floorwatch.cli import main
+
+    data = TESTDATA / "partywatch"
+    popolo = TESTDATA / "real" / "everypolitician-pakistan" / "ep-popolo-v1.0.json.gz"
+    steps = [
+        ["ingest", "popolo", str(popolo)],
+        *(
+            ["ingest", "csv", kind, str(data / f"{kind}.csv")]
+            for kind in ("organizations", "persons", "memberships", "events", "attendance")
+        ),
+        ["claims", "import", str(data / "claims.csv")],
+        ["claims", "resolve"],
+    ]
+    for args in steps:
+        if main(["--db", str(path), *args]) != 0:
+            raise SystemExit(f"building the party-watch store failed at {args}")
+
+
+def _cold_one(db: str, person: str) -> None:
+    """In this (fresh) process: a new app over a newly opened store, the first request of
+    the member's page and then of its JSON twin; prints both times in seconds."""
+    from fastapi.testclient import TestClient
+
+    from floorwatch.web import create_app
+
+    with TestClient(create_app(db)) as client:
+        t = time.perf_counter()
+        client.get(f"/member/{person}").raise_for_status()
+        html = time.perf_counter() - t
+        t = time.perf_counter()
+        client.get(f"/member/{person}.json").raise_for_status()
+        twin = time.perf_counter() - t
+    print(f"{html:.4f} {twin:.4f}")
+
+
+def cold_members(tmp: Path) -> None:
+    """Build the three stores and time each member page's cold first visit."""
+    stores = {"s107": tmp / "s107.duckdb", "s111": tmp / "s111.duckdb"}
+    for name, path in stores.items():
+        if not path.exists():
+            build_store(path, int(name[1:]))
+    stores["partywatch"] = tmp / "partywatch.duckdb"
+    build_partywatch(stores["partywatch"])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(Path(floorwatch.__file__).resolve().parents[1])
+    print(f"cold member pages (new process, new app, new store open; target < {COLD_TARGET} s)")
+    for label, name, person in COLD_MEMBERS:
+        out = subprocess.run(
+            [sys.executable, __file__, "--cold-one", str(stores[name]), person],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        html, twin = float(out[-2]), float(out[-1])
+        verdict = "ok" if html < COLD_TARGET else "MISSES TARGET"
+        print(f"  {label:32s} /member/{person}: first {html:6.3f} s, .json then {twin:6.3f} s"
+              f"  {verdict}")
 
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
@@ -156,12 +234,20 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=10.0, help="load time per page kind")
     ap.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    ap.add_argument("--cold-only", action="store_true", help="only the cold member pages")
+    ap.add_argument("--cold-one", nargs=2, metavar=("DB", "PERSON"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.cold_one:
+        _cold_one(*args.cold_one)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "s107.duckdb"
         t = time.perf_counter()
         build_store(db)
         print(f"store: Voteview S107 built in {time.perf_counter() - t:.2f} s")
+        cold_members(Path(tmp))
+        if args.cold_only:
+            return
         port = free_port()
         proc = start_server(db, port)
         base = f"http://127.0.0.1:{port}"
