@@ -131,8 +131,10 @@ def cold_members(tmp: Path) -> None:
         ).stdout.split()
         html, twin = float(out[-2]), float(out[-1])
         verdict = "ok" if html < COLD_TARGET else "MISSES TARGET"
-        print(f"  {label:32s} /member/{person}: first {html:6.3f} s, .json then {twin:6.3f} s"
-              f"  {verdict}")
+        print(
+            f"  {label:32s} /member/{person}: first {html:6.3f} s, .json then {twin:6.3f} s"
+            f"  {verdict}"
+        )
 
 
 def start_server(db: Path, port: int) -> subprocess.Popen:

@@ -15,9 +15,9 @@ import floorwatch
 from floorwatch import claims, dates, metrics, risk
 from floorwatch.cli import main
 from floorwatch.datasets import dataset_path
-from floorwatch.errors import InputError, RecordEndWarning
+from floorwatch.errors import InputError, RecordEndWarning, WebError
 from floorwatch.votematrix import vote_matrix
-from floorwatch.web.app import WebError, parse_as_of
+from floorwatch.web.app import parse_as_of
 
 S107 = dataset_path("s107")
 

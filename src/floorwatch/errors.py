@@ -9,8 +9,9 @@ can catch one class. Each carries the context a user needs to fix the problem::
     │   └── ReferenceError_   a row names a person, roll call or organisation that is unknown
     ├── StoreError            the database cannot be opened, is read-only, or has a newer schema
     ├── ConfigError           a settings or rules file is wrong
-    └── NotFoundError         a person, organisation or date asked for does not exist
-        └── AmbiguousNameError  a name fits several people or organisations: lists them
+    ├── NotFoundError         a person, organisation or date asked for does not exist
+    │   └── AmbiguousNameError  a name fits several people or organisations: lists them
+    └── WebError              the dashboard answers a request with an HTTP error status
 
 Numerical estimators warn with :class:`ConvergenceWarning` when they stop before converging;
 a date asked for past the end of the store's record gives a :class:`RecordEndWarning`. The CLI
@@ -32,6 +33,7 @@ __all__ = [
     "RecordEndWarning",
     "ReferenceError_",
     "StoreError",
+    "WebError",
 ]
 
 
@@ -111,6 +113,24 @@ class AmbiguousNameError(NotFoundError):
             f"{what} {query!r} is ambiguous: {len(self.candidates)} candidates: {listing}. "
             "Give an id (or a fuller name) instead."
         )
+
+
+class WebError(FloorwatchError):
+    """The dashboard answers with an error: a status page (HTML) or a JSON error body.
+
+    Parameters
+    ----------
+    status:
+        The HTTP status (400, 401, 403, 404...).
+    title:
+        A short title ("Bad as-of date").
+    detail:
+        What went wrong and how to fix it.
+    """
+
+    def __init__(self, status: int, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
 
 
 class ConvergenceWarning(UserWarning):

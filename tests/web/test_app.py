@@ -289,28 +289,3 @@ def test_openapi_describes_the_json_api(ro_client):
 
 def test_head_requests(ro_client):
     assert ro_client.head("/").status_code == 200
-
-
-def test_pages_render_without_the_analysis_layers(web_store_path):
-    """With no metrics, ideal points, risk or claims installed, every page still renders."""
-    from fastapi.testclient import TestClient
-
-    from floorwatch.web import create_app
-
-    app = create_app(web_store_path)
-    dash = app.state.dashboard
-    for name in list(dash.layers):
-        dash.layers[name] = None  # the Env shares this dict
-    with TestClient(app) as client:
-        for html, json_path in PAGES:
-            r = client.get(html)
-            assert r.status_code == 200, html
-            assert client.get(json_path).status_code == 200
-        page = client.get(f"/member/{JEFFORDS}.json").json()
-        for name in ("attendance", "loyalty", "agreement", "ideal_points", "flag", "claims"):
-            assert not page[name]["available"]
-            assert "Not available yet" in page[name]["note"]
-        assert "Not available yet" in client.get(f"/member/{JEFFORDS}").text
-        # What the store alone knows is still there.
-        assert page["party"]["party_id"] == "us-party-328"
-        assert client.get("/claims").status_code == 200

@@ -7,7 +7,6 @@ at the edge, and nowhere else.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import warnings
 from collections.abc import Callable
@@ -20,26 +19,13 @@ from floorwatch.errors import ConvergenceWarning, FloorwatchError, RecordEndWarn
 
 __all__ = ["app", "main"]
 
-# Command modules, each optional so that layers can land one at a time.
-_COMMAND_MODULES = (
-    "ingest",
-    "core",
-    "export",
-    "metrics",
-    "ideal",
-    "risk",
-    "claims",
-    "web",
-    "names",
-    "check",
-)
+# The command modules register their commands on ``app`` when imported, in the order of
+# ``floorwatch --help``.
+# isort: off
+from floorwatch.cli import ingest, core, export, metrics, ideal, risk  # noqa: E402, F401
+from floorwatch.cli import claims, web, names, check  # noqa: E402, F401
 
-for _name in _COMMAND_MODULES:
-    try:
-        importlib.import_module(f"floorwatch.cli.{_name}")
-    except ModuleNotFoundError as exc:  # pragma: no cover - a layer not yet present
-        if exc.name != f"floorwatch.cli.{_name}":
-            raise
+# isort: on
 
 
 def _one_line_warnings(err: Console) -> Callable[..., None]:

@@ -27,10 +27,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from floorwatch import __version__
 from floorwatch.dates import parse_date
-from floorwatch.errors import FloorwatchError, InputError, NotFoundError, StoreError
+from floorwatch.errors import FloorwatchError, InputError, NotFoundError, StoreError, WebError
 from floorwatch.web import models as M
+from floorwatch.web import writes
 from floorwatch.web.fastpath import FastPath, FastPathMiddleware
-from floorwatch.web.pages import CSRF_PLACEHOLDER, PAGES, Dashboard
+from floorwatch.web.pages import CSRF_PLACEHOLDER, PAGES, Dashboard, PageSpec
 from floorwatch.web.security import (
     CSRF_COOKIE,
     CsrfSigner,
@@ -39,7 +40,7 @@ from floorwatch.web.security import (
 )
 from floorwatch.web.store_access import DEFAULT_BUSY_WAIT, StoreAccess, StoreBusyError
 
-__all__ = ["WebError", "create_app", "parse_as_of"]
+__all__ = ["create_app", "parse_as_of"]
 
 log = logging.getLogger("floorwatch.web")
 
@@ -59,14 +60,6 @@ AsOf = Annotated[
 AllFlag = Annotated[
     bool, Query(alias="all", description="Also list changes of party between terms.")
 ]
-
-
-class WebError(Exception):
-    """An error answered with a status page (HTML) or an :class:`~models.ErrorBody` (JSON)."""
-
-    def __init__(self, status: int, title: str, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.title, self.detail = status, title, detail
 
 
 def parse_as_of(value: str | None) -> dt.date | None:
@@ -180,12 +173,12 @@ def create_app(
             )
         return Response(body, media_type=media, headers=headers)
 
-    def page_routes(kind: str, html_path: str, json_path: str, summary: str) -> None:
-        spec = PAGES[kind]
-        has_key = "{" in html_path
+    def page_routes(spec: PageSpec) -> None:
+        """The HTML page, its JSON twin (GET, in the API description) and HEAD, from the
+        page's registry entry."""
+        kind, param = spec.kind, spec.param
 
-        if has_key:
-            param = html_path.split("{")[1].split("}")[0]
+        if param is not None:
 
             async def json_route(request: Request, as_of: AsOf = None, **kw: Any):
                 return await serve(request, kind, kw[param], as_of, "json")
@@ -195,6 +188,14 @@ def create_app(
 
             _with_path_param(json_route, param)
             _with_path_param(html_route, param)
+        elif spec.all_flag:
+
+            async def json_route(request: Request, as_of: AsOf = None, all_: AllFlag = False):
+                return await serve(request, kind, "all" if all_ else "", as_of, "json")
+
+            async def html_route(request: Request, as_of: AsOf = None, all_: AllFlag = False):
+                return await serve(request, kind, "all" if all_ else "", as_of, "html")
+
         else:
 
             async def json_route(request: Request, as_of: AsOf = None):  # type: ignore[misc]
@@ -203,61 +204,37 @@ def create_app(
             async def html_route(request: Request, as_of: AsOf = None):  # type: ignore[misc]
                 return await serve(request, kind, "", as_of, "html")
 
+        responses: dict[int | str, dict[str, Any]] = {
+            400: {"model": M.ErrorBody, "description": "Bad as-of date."},
+            503: {"model": M.ErrorBody, "description": "Store busy (ingest running)."},
+        }
+        if spec.id_kind is not None:
+            responses[404] = {"model": M.ErrorBody, "description": "Unknown id."}
         app.add_api_route(
-            json_path,
+            spec.json,
             json_route,
             methods=["GET"],
             response_model=spec.model,
-            summary=summary,
+            summary=spec.summary,
             name=f"{kind}_json",
-            responses={
-                400: {"model": M.ErrorBody, "description": "Bad as-of date."},
-                404: {"model": M.ErrorBody, "description": "Unknown id."},
-                503: {"model": M.ErrorBody, "description": "Store busy (ingest running)."},
-            },
+            responses=responses,
         )
         app.add_api_route(
-            json_path, json_route, methods=["HEAD"], include_in_schema=False, name=f"{kind}_head"
+            spec.json, json_route, methods=["HEAD"], include_in_schema=False, name=f"{kind}_head"
         )
         app.add_api_route(
-            html_path, html_route, methods=["GET", "HEAD"], include_in_schema=False, name=kind
+            spec.path, html_route, methods=["GET", "HEAD"], include_in_schema=False, name=kind
         )
 
-    page_routes("overview", "/", "/index.json", "Overview: legislatures, red list, cohesion")
-    page_routes("members", "/members", "/members.json", "Members of every legislature")
-    page_routes("member", "/member/{person_id}", "/member/{person_id}.json", "One member")
-    page_routes("party", "/party/{org_id}", "/party/{org_id}.json", "One party")
-    page_routes(
-        "watch", "/watch/{org_id}", "/watch/{org_id}.json", "Party watch: one party's red list"
-    )
-    page_routes("body", "/body/{org_id}", "/body/{org_id}.json", "A party body and its meetings")
-    page_routes("check", "/check", "/check.json", "Data-quality report (floorwatch check)")
-
-    @app.get(
-        "/switches.json",
-        response_model=M.SwitchesPage,
-        summary="Party switches",
-        name="switches_json",
-        responses={400: {"model": M.ErrorBody, "description": "Bad as-of date."}},
-    )
-    async def switches_json(request: Request, as_of: AsOf = None, all_: AllFlag = False):
-        return await serve(request, "switches", "all" if all_ else "", as_of, "json")
-
-    @app.get("/switches", include_in_schema=False, name="switches")
-    async def switches_html(request: Request, as_of: AsOf = None, all_: AllFlag = False):
-        return await serve(request, "switches", "all" if all_ else "", as_of, "html")
-
-    page_routes("claims", "/claims", "/claims.json", "Claims ledger and track records")
-    page_routes("definitions", "/definitions", "/definitions.json", "Definitions and settings")
+    for spec in PAGES.values():
+        page_routes(spec)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     # -- writes -----------------------------------------------------------------------------
-    from floorwatch.web import writes
-
-    writes.register(app, dash, auth, csrf, WebError)
+    writes.register(app, dash, auth, csrf)
 
     # -- errors -----------------------------------------------------------------------------
     def error_response(request: Request, status: int, title: str, detail: str) -> Response:

@@ -1,85 +1,71 @@
-"""The dashboard's one door to the library: every page's data, as plain JSON-ready dicts.
+"""The dashboard's page models from the store: every page but the member's and the watch's.
 
-The web layer calls library functions here and nowhere else. Each ``build_*`` function takes
-an open read-only :class:`~floorwatch.store.Store` and returns the *page model*: a dict of
-plain values (str, int, float, bool, None, ``datetime.date``, lists and dicts) that the JSON
-twin serves as is and the HTML template draws. Measurements come from the layers below:
-``floorwatch.memberships`` (party history, switches), ``floorwatch.metrics`` (attendance,
-loyalty, cohesion, agreement), ``floorwatch.idealpoints``, ``floorwatch.risk`` (flags) and
-``floorwatch.claims``. A layer that is not installed yet gives a *section* with
-``available: false`` and a note, and the page still renders.
-
-Plain look-ups (who is a member, what a roll call was about, how a member voted) are
-parameterised SQL over the store's tables; nothing here computes a metric.
+Each ``build_*`` function takes an open read-only :class:`~floorwatch.store.Store` and
+returns the *page model*: a dict of plain values (str, int, float, bool, None,
+``datetime.date``, lists and dicts) that the JSON twin serves as is and the HTML template
+draws. Plain look-ups (who is a member, what a roll call was about) are parameterised SQL
+through the store's methods; the party history and switches come from
+``floorwatch.memberships``, and every measured figure from the analysis layers through
+:mod:`floorwatch.web.sections`. The member page is :mod:`floorwatch.web.member`, the party
+watch, party-body and data-quality pages :mod:`floorwatch.web.watch`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import inspect
-from types import ModuleType
 from typing import Any
 
 import pandas as pd
 
+from floorwatch import claims, idealpoints, metrics, risk
 from floorwatch.dates import parse_date, record_end
 from floorwatch.errors import NotFoundError
-from floorwatch.jsonable import clean, records
+from floorwatch.jsonable import records
 from floorwatch.memberships import party_spells, switches
 from floorwatch.names import other_names
 from floorwatch.settings import SETTINGS
 from floorwatch.store import Store
-from floorwatch.web import _layers as L
+from floorwatch.web.sections import (
+    DOCUMENTED,
+    Env,
+    abbr,
+    as_date,
+    claims_list,
+    claims_scores,
+    claims_vocabulary,
+    cohesion_series,
+    flag_index,
+    flag_list,
+    party_ideal_points,
+)
 
 __all__ = [
-    "LAYER_MODULES",
+    "RECENT_VOTES",
     "build_bounds",
     "build_claims",
     "build_definitions",
     "build_ids",
-    "build_member",
     "build_members",
     "build_overview",
     "build_party",
     "build_switches",
-    "detect_layers",
-    "records",
-    "section",
+    "major_parties",
+    "org_names",
+    "spells_by",
+    "switch_rows",
 ]
 
-#: The library layers the dashboard draws on, by short name.
-LAYER_MODULES = {
-    "metrics": "floorwatch.metrics",
-    "idealpoints": "floorwatch.idealpoints",
-    "risk": "floorwatch.risk",
-    "claims": "floorwatch.claims",
-}
-
+#: Roll calls listed on a member's page.
 RECENT_VOTES = 25
 
-
-def detect_layers() -> dict[str, ModuleType | None]:
-    """The importable layers (a missing one maps to None)."""
-    out: dict[str, ModuleType | None] = {}
-    for name, module in LAYER_MODULES.items():
-        try:
-            out[name] = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name and not module.startswith(exc.name) and not exc.name.startswith(module):
-                raise
-            out[name] = None
-    return out
-
-
-def section(available: bool, data: Any = None, note: str | None = None) -> dict[str, Any]:
-    """A page section that depends on a layer: ``{available, note, data}``."""
-    return {"available": available, "note": note, "data": data}
-
-
-# -- values --------------------------------------------------------------------------------
-def _date(value: Any) -> dt.date | None:
-    return parse_date(clean(value))
+#: The analysis layers whose functions the definitions page documents.
+_LAYERS = {
+    "floorwatch.metrics": metrics,
+    "floorwatch.idealpoints": idealpoints,
+    "floorwatch.risk": risk,
+    "floorwatch.claims": claims,
+}
 
 
 # -- shared look-ups -----------------------------------------------------------------------
@@ -105,21 +91,14 @@ def build_bounds(store: Store) -> dict[str, Any]:
     return {"first": parse_date(row["first"]), "last": record_end(store)}
 
 
-def _org_names(store: Store) -> dict[str, dict[str, Any]]:
+def org_names(store: Store) -> dict[str, dict[str, Any]]:
     rows = store.records(
         "SELECT id, name, abbreviation, classification, parent_id FROM organization"
     )
     return {r["id"]: r for r in rows}
 
 
-def _abbr(orgs: dict[str, dict[str, Any]], oid: str | None) -> str | None:
-    if oid is None:
-        return None
-    org = orgs.get(oid)
-    return (org.get("abbreviation") or org["name"]) if org else oid
-
-
-def _spells(store: Store, as_of: dt.date) -> pd.DataFrame:
+def spells_by(store: Store, as_of: dt.date) -> pd.DataFrame:
     """Party spells begun by ``as_of``, each with ``current`` (covers ``as_of``)."""
     spells = party_spells(store)
     if spells.empty:
@@ -150,9 +129,9 @@ def _member_rows(
                 "area": p.get("area"),
                 "legislature_id": r.legislature_id or None,
                 "party_id": r.party_id,
-                "party": _abbr(orgs, r.party_id),
-                "start_date": _date(r.start_date),
-                "end_date": _date(r.end_date),
+                "party": abbr(orgs, r.party_id),
+                "start_date": as_date(r.start_date),
+                "end_date": as_date(r.end_date),
                 "level": flag.get("level"),
                 "score": flag.get("score"),
             }
@@ -172,7 +151,7 @@ def _persons(store: Store) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in rows}
 
 
-def _major_parties(spells: pd.DataFrame, share: float = 0.1) -> list[str]:
+def major_parties(spells: pd.DataFrame, share: float = 0.1) -> list[str]:
     """Parties holding at least ``share`` of the distinct members in ``spells``, largest first."""
     if spells.empty:
         return []
@@ -181,7 +160,7 @@ def _major_parties(spells: pd.DataFrame, share: float = 0.1) -> list[str]:
     return [str(p) for p, n in counts.items() if n >= max(2, share * total)]
 
 
-def _switch_rows(store: Store, as_of: dt.date, **kw: Any) -> list[dict[str, Any]]:
+def switch_rows(store: Store, as_of: dt.date, **kw: Any) -> list[dict[str, Any]]:
     frame = switches(store, **kw)
     if frame.empty:
         return []
@@ -190,10 +169,10 @@ def _switch_rows(store: Store, as_of: dt.date, **kw: Any) -> list[dict[str, Any]
 
 
 # -- pages ---------------------------------------------------------------------------------
-def build_overview(store: Store, as_of: dt.date, env: L.Env) -> dict[str, Any]:
+def build_overview(store: Store, as_of: dt.date, env: Env) -> dict[str, Any]:
     """Legislatures with their parties' seats, the red/amber list, cohesion, recent switches."""
-    orgs = _org_names(store)
-    spells = _spells(store, as_of)
+    orgs = org_names(store)
+    spells = spells_by(store, as_of)
     rc = store.records(
         "SELECT organization_id, count(*) AS roll_calls, min(start_date) AS first_vote,"
         " max(start_date) AS last_vote FROM vote_event WHERE start_date <= ?"
@@ -215,13 +194,13 @@ def build_overview(store: Store, as_of: dt.date, env: L.Env) -> dict[str, Any]:
                     spells[spells["legislature_id"] == leg_id]["person_id"].nunique()
                 ),
                 "roll_calls": int(info.get("roll_calls") or 0),
-                "first_vote": _date(info.get("first_vote")),
-                "last_vote": _date(info.get("last_vote")),
+                "first_vote": as_date(info.get("first_vote")),
+                "last_vote": as_date(info.get("last_vote")),
                 "parties": [
                     {
                         "id": pid,
                         "name": orgs.get(pid, {}).get("name", pid),
-                        "abbreviation": _abbr(orgs, pid),
+                        "abbreviation": abbr(orgs, pid),
                         "seats": int(n),
                     }
                     for pid, n in seats.items()
@@ -234,7 +213,7 @@ def build_overview(store: Store, as_of: dt.date, env: L.Env) -> dict[str, Any]:
         [as_of],
     )
     leg_ids = [leg["id"] for leg in legislatures]
-    major = _major_parties(spells)
+    major = major_parties(spells)
     return {
         "as_of": as_of,
         "legislatures": legislatures,
@@ -242,21 +221,21 @@ def build_overview(store: Store, as_of: dt.date, env: L.Env) -> dict[str, Any]:
             {"month": f"{int(r['y']):04d}-{int(r['m']):02d}", "roll_calls": int(r["n"])}
             for r in activity
         ],
-        "flags": L.flag_list(store, as_of, env, legislatures=leg_ids, orgs=orgs),
-        "cohesion": L.cohesion_series(
+        "flags": flag_list(store, as_of, env, legislatures=leg_ids, orgs=orgs),
+        "cohesion": cohesion_series(
             store, as_of, env, legislatures=leg_ids, orgs=orgs, parties=major
         ),
-        "switches": _switch_rows(store, as_of)[-10:],
+        "switches": switch_rows(store, as_of)[-10:],
     }
 
 
-def build_members(store: Store, as_of: dt.date, env: L.Env) -> dict[str, Any]:
+def build_members(store: Store, as_of: dt.date, env: Env) -> dict[str, Any]:
     """Every member of every legislature by ``as_of``: sitting ones and former ones."""
-    orgs = _org_names(store)
+    orgs = org_names(store)
     persons = _persons(store)
-    spells = _spells(store, as_of)
+    spells = spells_by(store, as_of)
     legs = sorted(set(spells["legislature_id"]) - {""})
-    flags = L.flag_index(store, as_of, env, legs)
+    flags = flag_index(store, as_of, env, legs)
     out = []
     for leg_id in sorted(set(spells["legislature_id"]) - {""}):
         leg = spells[spells["legislature_id"] == leg_id]
@@ -276,109 +255,17 @@ def build_members(store: Store, as_of: dt.date, env: L.Env) -> dict[str, Any]:
     return {"as_of": as_of, "legislatures": out, "flags_available": bool(flags)}
 
 
-def build_member(store: Store, person_id: str, as_of: dt.date, env: L.Env) -> dict[str, Any]:
-    """One member's record as of ``as_of``."""
-    rows = store.records(
-        "SELECT id, name, sort_name, given_name, family_name, gender, birth_date, death_date,"
-        " source FROM person WHERE id = ?",
-        [person_id],
-    )
-    if not rows:
-        raise NotFoundError(f"no member with id {person_id!r}")
-    person = rows[0]
-    person["other_names"] = other_names(store, [person_id]).get(person_id, [])
-    person["identifiers"] = store.records(
-        "SELECT scheme, identifier FROM identifier WHERE person_id = ? ORDER BY scheme",
-        [person_id],
-    )
-    orgs = _org_names(store)
-    spells = _spells(store, as_of)
-    mine = spells[spells["person_id"] == person_id].sort_values("start_date")
-    history = []
-    for r in mine.itertuples(index=False):
-        end = _date(r.end_date)
-        history.append(
-            {
-                "legislature_id": r.legislature_id or None,
-                "legislature": orgs.get(r.legislature_id, {}).get("name")
-                if r.legislature_id
-                else None,
-                "party_id": r.party_id,
-                "party": orgs.get(r.party_id, {}).get("name", r.party_id),
-                "party_abbreviation": _abbr(orgs, r.party_id),
-                "start_date": _date(r.start_date),
-                "end_date": end if end is None or end <= as_of else None,
-                "start_reason": clean(r.start_reason),
-                "end_reason": clean(r.end_reason) if end is not None and end <= as_of else None,
-                "current": bool(r.current),
-            }
-        )
-    current = [h for h in history if h["current"]]
-    party = current[-1] if current else (history[-1] if history else None)
-    legislature = party["legislature_id"] if party else None
-    votes = store.records(
-        "SELECT ve.id AS vote_event_id, ve.start_date AS date, ve.question, ve.motion_text,"
-        " ve.result, ve.classification, ve.crucial, v.option, v.role"
-        " FROM vote v JOIN vote_event ve ON ve.id = v.vote_event_id"
-        " WHERE v.voter_id = ? AND ve.start_date <= ?"
-        " ORDER BY ve.start_date DESC, ve.seq DESC LIMIT ?",
-        [person_id, as_of, RECENT_VOTES],
-    )
-    tally = store.records(
-        "SELECT v.option, count(*) AS n FROM vote v JOIN vote_event ve ON ve.id = v.vote_event_id"
-        " WHERE v.voter_id = ? AND ve.start_date <= ? GROUP BY v.option ORDER BY n DESC",
-        [person_id, as_of],
-    )
-    crucial = store.records(
-        "SELECT ve.start_date AS date, coalesce(ve.question, ve.motion_text) AS label, ve.crucial"
-        " FROM vote_event ve JOIN vote v ON v.vote_event_id = ve.id AND v.voter_id = ?"
-        " WHERE ve.crucial > 0 AND ve.start_date <= ?"
-        " UNION ALL SELECT e.start_date, coalesce(e.name, e.classification), e.crucial"
-        " FROM event e JOIN attendance a ON a.event_id = e.id AND a.person_id = ?"
-        " WHERE e.crucial > 0 AND e.start_date <= ? ORDER BY 1",
-        [person_id, as_of, person_id, as_of],
-    )
-    sw = _switch_rows(store, as_of, person=person_id, include_elections=True)
-    leg_spells = spells[spells["legislature_id"] == legislature] if legislature else spells[:0]
-    since = min((h["start_date"] for h in history if h["start_date"]), default=None)
-    ctx = L.MemberContext(
-        person_id=person_id,
-        party_id=party["party_id"] if party else None,
-        legislature=legislature,
-        as_of=as_of,
-        orgs=orgs,
-        since=since,
-        groups=_major_parties(leg_spells),
-    )
-    return {
-        "as_of": as_of,
-        "person": clean(person),
-        "party": party,
-        "party_history": history,
-        "switches": sw,
-        "crucial_events": records(crucial),
-        "vote_tally": records(tally),
-        "recent_votes": records(votes),
-        "attendance": L.member_attendance(store, ctx, env),
-        "loyalty": L.member_loyalty(store, ctx, env),
-        "agreement": L.member_agreement(store, ctx, env),
-        "ideal_points": L.member_ideal_points(store, ctx, env),
-        "flag": L.member_flag(store, ctx, env),
-        "claims": L.member_claims(store, ctx, env),
-    }
-
-
-def build_party(store: Store, org_id: str, as_of: dt.date, env: L.Env) -> dict[str, Any]:
+def build_party(store: Store, org_id: str, as_of: dt.date, env: Env) -> dict[str, Any]:
     """A party's members as of ``as_of`` on the ideal-point map, and its cohesion."""
-    orgs = _org_names(store)
+    orgs = org_names(store)
     org = orgs.get(org_id)
     if org is None or org["classification"] == "chamber":
         raise NotFoundError(f"no party with id {org_id!r}")
     persons = _persons(store)
-    spells = _spells(store, as_of)
+    spells = spells_by(store, as_of)
     ours = spells[spells["party_id"] == org_id]
     legs = sorted(set(ours["legislature_id"]) - {""})
-    flags = L.flag_index(store, as_of, env, legs)
+    flags = flag_index(store, as_of, env, legs)
     cur = ours[ours["current"]].drop_duplicates("person_id", keep="last")
     former = ours[~ours["person_id"].isin(cur["person_id"])].drop_duplicates(
         "person_id", keep="last"
@@ -392,13 +279,13 @@ def build_party(store: Store, org_id: str, as_of: dt.date, env: L.Env) -> dict[s
         "former": sorted(
             _member_rows(former, persons, orgs, {}), key=lambda r: r["sort_name"].lower()
         ),
-        "ideal_points": L.party_ideal_points(store, org_id, legs, as_of, env, flags, orgs),
-        "cohesion": L.cohesion_series(
+        "ideal_points": party_ideal_points(store, org_id, legs, as_of, env, flags, orgs),
+        "cohesion": cohesion_series(
             store, as_of, env, legislatures=legs, orgs=orgs, parties=[org_id]
         ),
         "switches": [
             s
-            for s in _switch_rows(store, as_of, include_elections=True)
+            for s in switch_rows(store, as_of, include_elections=True)
             if org_id in (s.get("from_party_id"), s.get("to_party_id"))
         ],
     }
@@ -407,7 +294,7 @@ def build_party(store: Store, org_id: str, as_of: dt.date, env: L.Env) -> dict[s
 def build_switches(
     store: Store,
     as_of: dt.date,
-    env: L.Env,
+    env: Env,
     *,
     include_elections: bool = False,
 ) -> dict[str, Any]:
@@ -415,17 +302,17 @@ def build_switches(
     return {
         "as_of": as_of,
         "include_elections": include_elections,
-        "switches": _switch_rows(store, as_of, include_elections=include_elections),
+        "switches": switch_rows(store, as_of, include_elections=include_elections),
     }
 
 
-def build_claims(store: Store, as_of: dt.date, env: L.Env) -> dict[str, Any]:
+def build_claims(store: Store, as_of: dt.date, env: Env) -> dict[str, Any]:
     """The claims ledger and the sources' track records."""
     return {
         "as_of": as_of,
-        "claims": L.claims_list(store, as_of, env),
-        "track_records": L.claims_scores(store, as_of, env),
-        "vocabulary": L.claims_vocabulary(env),
+        "claims": claims_list(store, as_of, env),
+        "track_records": claims_scores(store, as_of, env),
+        "vocabulary": claims_vocabulary(),
     }
 
 
@@ -464,33 +351,29 @@ _TERMS = (
     (
         "Risk level",
         "red / amber / green from the early-warning model, with the evidence that drove it. "
-        "Grey dots have no level (the model is not installed or the member was not scored).",
+        "Grey dots have no level (the member was not scored).",
         "floorwatch.risk",
     ),
 )
 
 
-def build_definitions(env: L.Env) -> dict[str, Any]:
-    """Terms, settings and the definitions documented by the installed layers."""
-    layers = env.layers
+def build_definitions() -> dict[str, Any]:
+    """Terms, settings and the definitions documented by the analysis layers."""
     terms = [{"name": n, "definition": d, "source": s} for n, d, s in _TERMS]
-    risk = layers.get("risk")
-    for name, meaning in getattr(risk, "SIGNALS", {}).items():
+    for name, meaning in risk.SIGNALS.items():
         terms.append(
             {"name": f"Risk signal: {name}", "definition": meaning, "source": "floorwatch.risk"}
         )
-    for name, module in layers.items():
-        if module is None:
-            continue
-        for fn_name in L.DOCUMENTED.get(name, ()):
-            fn = getattr(module, fn_name, None)
-            doc = inspect.getdoc(fn) if fn is not None else None
+    for module_name, fn_names in DOCUMENTED.items():
+        module = _LAYERS[module_name]
+        for fn_name in fn_names:
+            doc = inspect.getdoc(getattr(module, fn_name))
             if doc:
                 terms.append(
                     {
-                        "name": f"{LAYER_MODULES[name]}.{fn_name}",
+                        "name": f"{module_name}.{fn_name}",
                         "definition": doc.split("\n\n")[0].replace("\n", " "),
-                        "source": LAYER_MODULES[name],
+                        "source": module_name,
                     }
                 )
     return {
@@ -498,5 +381,4 @@ def build_definitions(env: L.Env) -> dict[str, Any]:
         "settings": [
             {"name": s.name, "default": s.default, "help": s.help, "env": s.env} for s in SETTINGS
         ],
-        "layers": {name: module is not None for name, module in layers.items()},
     }

@@ -3,8 +3,8 @@
 Each HTML page has a JSON twin whose body is the page model validated by one of the
 ``*Page`` models here. Fields the store always has are typed; tables produced by the
 analysis layers (metrics, ideal points, risk, claims) are lists of objects whose keys are the
-layer's documented columns, wrapped in a :class:`Section` that says whether the layer is
-available.
+layer's documented columns, wrapped in a :class:`Section` that says whether the layer could
+answer for the page's scope.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ class _Open(BaseModel):
 class Section(BaseModel):
     """A part of a page that needs an analysis layer."""
 
-    available: bool = Field(description="False when the layer is missing or cannot answer.")
+    available: bool = Field(
+        description="False when the layer cannot answer for this scope (the note says why)."
+    )
     note: str | None = Field(None, description="Why the section is empty, or a caveat.")
     data: Any = Field(None, description="The layer's output; shape documented per page.")
 
@@ -223,7 +225,6 @@ class ClaimsPage(BaseModel):
 class DefinitionsPage(BaseModel):
     terms: list[dict[str, Any]]
     settings: list[dict[str, Any]]
-    layers: dict[str, bool]
 
 
 class ErrorBody(BaseModel):

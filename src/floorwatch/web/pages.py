@@ -1,8 +1,11 @@
 """The dashboard's pages: what each one builds, how it is drawn, and the rendered-page cache.
 
 A page is named by ``(kind, key, as_of)``: the kind (``member``), its key (a person id, or
-``""``) and the as-of date the user asked for (None: the store's last date). Its *model*
-comes from :mod:`floorwatch.web.data` over a short-lived read-only connection; the HTML
+``""``) and the as-of date the user asked for (None: the store's last date). :data:`PAGES`,
+the one page registry, gives each kind its address, its JSON twin's address, its template,
+its response model and its builder; the app's routes are made from it. The *model* comes
+from the builder (:mod:`floorwatch.web.data`, :mod:`floorwatch.web.member`,
+:mod:`floorwatch.web.watch`) over a short-lived read-only connection; the HTML
 (Jinja2 template plus server-rendered SVG charts) and the JSON twin (the model validated by
 its response model) are rendered from the model and cached as bytes until the store changes.
 """
@@ -25,10 +28,12 @@ from floorwatch import __version__
 from floorwatch.dates import past_end
 from floorwatch.errors import NotFoundError
 from floorwatch.store import Store
-from floorwatch.web import _layers as L
 from floorwatch.web import charts as C
 from floorwatch.web import data as D
 from floorwatch.web import models as M
+from floorwatch.web import watch as W
+from floorwatch.web.member import build_member
+from floorwatch.web.sections import Env
 from floorwatch.web.store_access import StoreAccess
 
 __all__ = ["CSRF_PLACEHOLDER", "PAGES", "Dashboard", "PageSpec", "Rendered", "json_path"]
@@ -40,29 +45,148 @@ TEMPLATES = Path(__file__).parent / "templates"
 CSRF_PLACEHOLDER = "@@FLOORWATCH-CSRF-TOKEN@@"
 
 
+#: A page's builder: ``build(store, key, as_of, env)`` gives the page model.
+Builder = Callable[[Store, str, dt.date, Env], dict]
+
+
 @dataclass(frozen=True)
 class PageSpec:
-    """One kind of page."""
+    """One kind of page: where it is served, how it is built and drawn."""
 
     kind: str
+    path: str  # the HTML page, e.g. "/member/{person_id}"
+    json: str  # its JSON twin, e.g. "/member/{person_id}.json"
     template: str
     model: type[BaseModel]
     title: str
+    summary: str  # the JSON twin's summary in /openapi.json
+    build: Builder
     id_kind: str | None = None  # "person" or "party": the key must be a known id
     forms: bool = False  # holds CSRF-protected forms when writes are enabled
+    all_flag: bool = False  # takes ?all=1 (the key is then "all")
+
+    @property
+    def param(self) -> str | None:
+        """The path parameter that carries the key (``person_id``), if any."""
+        return self.path.split("{")[1].split("}")[0] if "{" in self.path else None
 
 
+def _spec(
+    kind: str,
+    path: str,
+    json: str,
+    model: type[BaseModel],
+    title: str,
+    summary: str,
+    build: Builder,
+    **kw: Any,
+) -> PageSpec:
+    return PageSpec(kind, path, json, f"{kind}.html", model, title, summary, build, **kw)
+
+
+#: The page registry: every page of the dashboard, in the order of the API description.
 PAGES: dict[str, PageSpec] = {
-    "overview": PageSpec("overview", "overview.html", M.OverviewPage, "Overview"),
-    "members": PageSpec("members", "members.html", M.MembersPage, "Members"),
-    "member": PageSpec("member", "member.html", M.MemberPage, "Member", id_kind="person"),
-    "party": PageSpec("party", "party.html", M.PartyPage, "Party", id_kind="party"),
-    "switches": PageSpec("switches", "switches.html", M.SwitchesPage, "Party switches"),
-    "claims": PageSpec("claims", "claims.html", M.ClaimsPage, "Claims ledger", forms=True),
-    "definitions": PageSpec("definitions", "definitions.html", M.DefinitionsPage, "Definitions"),
-    "watch": PageSpec("watch", "watch.html", M.WatchPage, "Party watch", id_kind="party"),
-    "body": PageSpec("body", "body.html", M.BodyPage, "Party body", id_kind="party"),
-    "check": PageSpec("check", "check.html", M.CheckPage, "Data quality"),
+    spec.kind: spec
+    for spec in (
+        _spec(
+            "overview",
+            "/",
+            "/index.json",
+            M.OverviewPage,
+            "Overview",
+            "Overview: legislatures, red list, cohesion",
+            lambda s, key, as_of, env: D.build_overview(s, as_of, env),
+        ),
+        _spec(
+            "members",
+            "/members",
+            "/members.json",
+            M.MembersPage,
+            "Members",
+            "Members of every legislature",
+            lambda s, key, as_of, env: D.build_members(s, as_of, env),
+        ),
+        _spec(
+            "member",
+            "/member/{person_id}",
+            "/member/{person_id}.json",
+            M.MemberPage,
+            "Member",
+            "One member",
+            build_member,
+            id_kind="person",
+        ),
+        _spec(
+            "party",
+            "/party/{org_id}",
+            "/party/{org_id}.json",
+            M.PartyPage,
+            "Party",
+            "One party",
+            D.build_party,
+            id_kind="party",
+        ),
+        _spec(
+            "watch",
+            "/watch/{org_id}",
+            "/watch/{org_id}.json",
+            M.WatchPage,
+            "Party watch",
+            "Party watch: one party's red list",
+            W.build_watch,
+            id_kind="party",
+        ),
+        _spec(
+            "body",
+            "/body/{org_id}",
+            "/body/{org_id}.json",
+            M.BodyPage,
+            "Party body",
+            "A party body and its meetings",
+            W.build_body,
+            id_kind="party",
+        ),
+        _spec(
+            "check",
+            "/check",
+            "/check.json",
+            M.CheckPage,
+            "Data quality",
+            "Data-quality report (floorwatch check)",
+            lambda s, key, as_of, env: W.build_check(s, as_of, env),
+        ),
+        _spec(
+            "switches",
+            "/switches",
+            "/switches.json",
+            M.SwitchesPage,
+            "Party switches",
+            "Party switches",
+            lambda s, key, as_of, env: D.build_switches(
+                s, as_of, env, include_elections=key == "all"
+            ),
+            all_flag=True,
+        ),
+        _spec(
+            "claims",
+            "/claims",
+            "/claims.json",
+            M.ClaimsPage,
+            "Claims ledger",
+            "Claims ledger and track records",
+            lambda s, key, as_of, env: D.build_claims(s, as_of, env),
+            forms=True,
+        ),
+        _spec(
+            "definitions",
+            "/definitions",
+            "/definitions.json",
+            M.DefinitionsPage,
+            "Definitions",
+            "Definitions and settings",
+            lambda s, key, as_of, env: D.build_definitions(),
+        ),
+    )
 }
 
 
@@ -95,8 +219,7 @@ class Dashboard:
     ) -> None:
         self.access = access
         self.writable = writable
-        self.layers = D.detect_layers()
-        self.env = L.Env(self.layers, memo=access.memo, risk_config=risk_config)
+        self.env = Env(memo=access.memo, risk_config=risk_config)
         self.jinja = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=select_autoescape(["html"]),
@@ -118,33 +241,6 @@ class Dashboard:
         return as_of if as_of is not None else self.bounds()["last"]
 
     # -- building --------------------------------------------------------------------------
-    def _builder(self, kind: str, key: str, as_of: dt.date) -> Callable[[Store], dict]:
-        layers = self.env
-        if kind == "overview":
-            return lambda s: D.build_overview(s, as_of, layers)
-        if kind == "members":
-            return lambda s: D.build_members(s, as_of, layers)
-        if kind == "member":
-            return lambda s: D.build_member(s, key, as_of, layers)
-        if kind == "party":
-            return lambda s: D.build_party(s, key, as_of, layers)
-        if kind == "switches":
-            return lambda s: D.build_switches(s, as_of, layers, include_elections=key == "all")
-        if kind == "claims":
-            return lambda s: D.build_claims(s, as_of, layers)
-        if kind == "definitions":
-            return lambda s: D.build_definitions(layers)
-        if kind == "check":
-            from floorwatch.web.watch import build_check
-
-            return lambda s: build_check(s, as_of, layers)
-        if kind in ("watch", "body"):
-            from floorwatch.web import watch
-
-            build = watch.build_watch if kind == "watch" else watch.build_body
-            return lambda s: build(s, key, as_of, layers)
-        raise KeyError(kind)
-
     def model(self, kind: str, key: str, as_of: dt.date | None) -> tuple[dict, bool]:
         """The page model and whether it is stale. Raises NotFoundError for unknown ids."""
         spec = PAGES[kind]
@@ -152,7 +248,10 @@ class Dashboard:
             what = "member" if spec.id_kind == "person" else "party"
             raise NotFoundError(f"no {what} with id {key!r} in this store")
         resolved = self.resolve_as_of(as_of)
-        hit = self.access.cached(("model", kind, key, resolved), self._builder(kind, key, resolved))
+        env = self.env
+        hit = self.access.cached(
+            ("model", kind, key, resolved), lambda s: spec.build(s, key, resolved, env)
+        )
         return hit.value, hit.stale
 
     def cached_render(self, kind: str, key: str, as_of: dt.date | None, fmt: str) -> bytes | None:
@@ -205,7 +304,6 @@ class Dashboard:
             "writable": self.writable,
             "csrf": CSRF_PLACEHOLDER,
             "stale": stale,
-            "layers": {k: v is not None for k, v in self.layers.items()},
             "version": __version__,
         }
         return self.jinja.get_template(spec.template).render(**ctx)
@@ -250,6 +348,7 @@ class Dashboard:
 
 
 def page_key(page: dict, kind: str) -> str:
+    """The key of a page from its model (the id in its address)."""
     if kind == "member":
         return page["person"]["id"]
     if kind in ("party", "watch"):
@@ -261,11 +360,10 @@ def page_key(page: dict, kind: str) -> str:
 
 def json_path(kind: str, key: str = "") -> str:
     """The path of a page's JSON twin."""
-    if kind == "overview":
-        return "/index.json"
-    if kind in ("member", "party", "watch", "body"):
-        return f"/{kind}/{_quote(key)}.json"
-    return f"/{kind}.json"
+    spec = PAGES[kind]
+    if spec.param is None:
+        return spec.json
+    return spec.json.replace("{" + spec.param + "}", _quote(key))
 
 
 def _past_end(as_of: dt.date | None, bounds: dict[str, Any]) -> str | None:

@@ -4,7 +4,8 @@ bodies (``floorwatch flags --party P``), the members who left, each party body's
 their attendance, and the report of ``floorwatch check``.
 
 Built beside :mod:`floorwatch.web.data` and called the same way (``build_*(store, key, as_of,
-env)``); the flags come from the risk layer through the layer environment, as elsewhere.
+env)``); the flags are the risk layer's (``floorwatch.risk.flags``) with the dashboard's risk
+settings.
 """
 
 from __future__ import annotations
@@ -13,21 +14,16 @@ import datetime as dt
 import logging
 from typing import Any
 
+from floorwatch import risk
+from floorwatch.jsonable import clean, records
+from floorwatch.quality import CHECKS, check
+from floorwatch.risk.party import party_bodies
 from floorwatch.store import Store
+from floorwatch.web.sections import Env, section
 
 __all__ = ["build_body", "build_check", "build_watch"]
 
 log = logging.getLogger("floorwatch.web")
-
-
-def _plain(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "item"):  # NumPy scalars
-        return value.item()
-    return value
 
 
 def _org(store: Store, org_id: str) -> dict[str, Any]:
@@ -56,12 +52,10 @@ def _meetings(store: Store, org_id: str, as_of: dt.date) -> list[dict[str, Any]]
         ORDER BY e.start_date DESC, e.id""",
         [org_id, as_of],
     )
-    return [{k: _plain(v) for k, v in r.items()} for r in rows]
+    return records(rows, iso=True)
 
 
 def _bodies(store: Store, party_id: str) -> list[dict[str, Any]]:
-    from floorwatch.risk.party import party_bodies
-
     ids = party_bodies(store, party_id)
     return sorted((_org(store, i) for i in ids), key=lambda o: (o["name"], o["id"]))
 
@@ -75,10 +69,10 @@ def _flag_rows(frame) -> list[dict[str, Any]]:
                 "person_id": r["person_id"],
                 "name": r["name"],
                 "level": r["level"],
-                "score": _plain(r.get("score")),
+                "score": clean(r.get("score"), iso=True),
                 "bodies": r.get("bodies") or "",
-                "note": _plain(r.get("note")),
-                "unscored": _plain(r.get("unscored")),
+                "note": clean(r.get("note"), iso=True),
+                "unscored": clean(r.get("unscored"), iso=True),
                 "summary": "; ".join(e.get("detail", "") for e in evidence[:3]) or None,
                 "missed": [
                     ev
@@ -91,45 +85,39 @@ def _flag_rows(frame) -> list[dict[str, Any]]:
     return out
 
 
-def build_watch(store: Store, party_id: str, as_of: dt.date, env: Any) -> dict[str, Any]:
+def build_watch(store: Store, party_id: str, as_of: dt.date, env: Env) -> dict[str, Any]:
     """The page model of ``/watch/{party_id}``."""
-    risk = env.get("risk")
-    section: dict[str, Any] = {"available": False, "note": None, "data": None}
     left: list[dict[str, Any]] = []
     unscored: list[dict[str, Any]] = []
-    if risk is None:
-        section["note"] = "Not available yet: the floorwatch.risk layer is not installed."
+    try:
+        frame = risk.flags(store, party=party_id, as_of=as_of, config=env.risk_config)
+    except Exception as exc:  # noqa: BLE001 - e.g. no record by as_of: say so, never 500
+        log.info("no party watch for %s as of %s: %s", party_id, as_of, exc)
+        flags = section(False, None, f"No party watch as of {as_of}: {exc}")
     else:
-        try:
-            frame = risk.flags(store, party=party_id, as_of=as_of, config=env.risk_config)
-        except Exception as exc:  # noqa: BLE001 - e.g. no record by as_of: say so, never 500
-            log.info("no party watch for %s as of %s: %s", party_id, as_of, exc)
-            section["note"] = f"No party watch as of {as_of}: {exc}"
-        else:
-            rows = _flag_rows(frame)
-            listed = [r for r in rows if r["level"] in ("red", "amber")]
-            left = [r for r in rows if r["level"] == "left"]
-            unscored = [r for r in rows if r["unscored"]]
-            scored = sum(1 for r in rows if r["score"] is not None)
-            red = sum(1 for r in listed if r["level"] == "red")
-            section = {
-                "available": True,
-                "note": f"{red} red and {len(listed) - red} amber of {scored} members scored "
-                f"({len(unscored)} without enough record, {len(left)} left).",
-                "data": listed,
-            }
+        rows = _flag_rows(frame)
+        listed = [r for r in rows if r["level"] in ("red", "amber")]
+        left = [r for r in rows if r["level"] == "left"]
+        unscored = [r for r in rows if r["unscored"]]
+        scored = sum(1 for r in rows if r["score"] is not None)
+        red = sum(1 for r in listed if r["level"] == "red")
+        note = (
+            f"{red} red and {len(listed) - red} amber of {scored} members scored "
+            f"({len(unscored)} without enough record, {len(left)} left)."
+        )
+        flags = section(True, listed, note)
     bodies = [{**b, "meetings": _meetings(store, b["id"], as_of)} for b in _bodies(store, party_id)]
     return {
         "as_of": as_of,
         "party": _org(store, party_id),
-        "flags": section,
+        "flags": flags,
         "left": left,
         "unscored": unscored,
         "bodies": bodies,
     }
 
 
-def build_body(store: Store, org_id: str, as_of: dt.date, env: Any) -> dict[str, Any]:
+def build_body(store: Store, org_id: str, as_of: dt.date, env: Env) -> dict[str, Any]:
     """The page model of ``/body/{org_id}``: a party body (or any body) and its meetings."""
     org = _org(store, org_id)
     members = store.records(
@@ -143,15 +131,12 @@ def build_body(store: Store, org_id: str, as_of: dt.date, env: Any) -> dict[str,
         "as_of": as_of,
         "body": org,
         "parent": _org(store, org["parent_id"]) if org.get("parent_id") else None,
-        "members": [{k: _plain(v) for k, v in r.items()} for r in members],
+        "members": records(members, iso=True),
         "meetings": _meetings(store, org_id, as_of),
     }
 
 
-def build_check(store: Store, as_of: dt.date, env: Any) -> dict[str, Any]:
+def build_check(store: Store, as_of: dt.date, env: Env) -> dict[str, Any]:
     """The page model of ``/check``: the data-quality report (:mod:`floorwatch.quality`)."""
-    from floorwatch.quality import CHECKS, check
-
     frame = check(store)
-    rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
-    return {"as_of": as_of, "checks": list(CHECKS), "problems": rows}
+    return {"as_of": as_of, "checks": list(CHECKS), "problems": records(frame, iso=True)}

@@ -28,9 +28,11 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from floorwatch.claims import COLUMNS
+from floorwatch import claims
+from floorwatch.claims import COLUMNS, extract
 from floorwatch.dates import parse_date
-from floorwatch.errors import InputError
+from floorwatch.errors import InputError, WebError
+from floorwatch.jsonable import records
 from floorwatch.store import Store
 from floorwatch.web import models as M
 from floorwatch.web.pages import Dashboard
@@ -59,32 +61,23 @@ _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": M.ErrorBody, "description": "Missing or wrong bearer token."},
     403: {"model": M.ErrorBody, "description": "The dashboard is read-only (no token)."},
     404: {"model": M.ErrorBody, "description": "Unknown claim."},
-    501: {"model": M.ErrorBody, "description": "The claims layer is not installed."},
 }
 
 
-def register(
-    app: FastAPI, dash: Dashboard, auth: WriteAuth, csrf: CsrfSigner, error: type[Exception]
-) -> None:
-    """Add the write routes to ``app``. ``error(status, title, detail)`` builds an error."""
-
-    def claims_layer() -> Any:
-        layer = dash.layers.get("claims")
-        if layer is None:
-            raise error(501, "Not available", "The claims layer is not installed yet.")
-        return layer
+def register(app: FastAPI, dash: Dashboard, auth: WriteAuth, csrf: CsrfSigner) -> None:
+    """Add the write routes to ``app``; refusals are :class:`~floorwatch.errors.WebError`."""
 
     def require_token(request: Request, form_token: str | None = None) -> None:
         status = auth.check(bearer_token(request.headers), form_token)
         if status == 403:
-            raise error(
+            raise WebError(
                 403,
                 "Read-only dashboard",
                 "This dashboard was started without a write token; restart it with "
                 "`floorwatch serve --token TOKEN` to allow writes.",
             )
         if status:
-            raise error(401, "Token required", "This write needs the dashboard's token.")
+            raise WebError(401, "Token required", "This write needs the dashboard's token.")
 
     def bearer_required(request: Request) -> None:
         """Checked before the body is parsed: no token, no validation details."""
@@ -94,7 +87,7 @@ def register(
         def run() -> Any:
             with dash.access.writer() as store:
                 result = fn(store)
-                claims_layer().resolve_claims(store)
+                claims.resolve_claims(store)
                 return result
 
         return await run_in_threadpool(run)
@@ -103,7 +96,7 @@ def register(
         form = await request.form()
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         if not csrf.verify(fields.get(CSRF_FIELD), request.cookies.get(CSRF_COOKIE)):
-            raise error(
+            raise WebError(
                 403,
                 "Form expired",
                 "The form's CSRF check failed (cookie missing or token does not match). "
@@ -122,10 +115,9 @@ def register(
         summary="Add a claim (needs the bearer token)",
     )
     async def api_add_claim(request: Request, claim: M.ClaimIn) -> M.WriteResult:
-        layer = claims_layer()
         fields = claim.model_dump()
         fields["about"] = fields["about"] or None
-        cid = await write(lambda s: layer.add_claim(s, **fields))
+        cid = await write(lambda s: claims.add_claim(s, **fields))
         return M.WriteResult(ok=True, claim_id=cid)
 
     @app.post(
@@ -138,14 +130,11 @@ def register(
     async def api_override(
         request: Request, claim_id: str, body: M.ClaimOverrideIn
     ) -> M.WriteResult:
-        layer = claims_layer()
-        await write(lambda s: layer.override(s, claim_id, body.status, body.note, body.by))
+        await write(lambda s: claims.override(s, claim_id, body.status, body.note, body.by))
         return M.WriteResult(ok=True, claim_id=claim_id)
 
     def proposals(fields: dict[str, Any]) -> Any:
         """Proposed claims for an article's text: (template rows as dicts, the CSV text)."""
-        from floorwatch.claims import extract
-        from floorwatch.web.data import records
 
         def run() -> tuple[list[dict[str, Any]], str]:
             with dash.access.reader() as store:
@@ -162,7 +151,6 @@ def register(
         summary="Propose the claims an article makes, for review (needs the bearer token)",
     )
     async def api_propose(request: Request, body: M.ProposeIn) -> M.Proposals:
-        claims_layer()
         rows, _ = await proposals(body.model_dump())
         return M.Proposals(rows=rows, importable=sum(_ready(r) for r in rows))
 
@@ -174,7 +162,6 @@ def register(
         summary="Re-resolve every claim against the membership history",
     )
     async def api_resolve(request: Request) -> M.WriteResult:
-        claims_layer()
         await write(lambda s: None)
         return M.WriteResult(ok=True, detail="claims resolved")
 
@@ -187,7 +174,6 @@ def register(
     @app.post("/claims", include_in_schema=False)
     async def form_add_claim(request: Request) -> RedirectResponse:
         fields = await checked_form(request)
-        layer = claims_layer()
         kw: dict[str, Any] = {}
         for name in CLAIM_FORM_FIELDS:
             value = (fields.get(name) or "").strip()
@@ -198,35 +184,35 @@ def register(
                 try:
                     kw[name] = int(kw[name])
                 except ValueError:
-                    raise error(400, "Bad claim", f"{name} must be a whole number") from None
+                    raise WebError(400, "Bad claim", f"{name} must be a whole number") from None
         if "made_on" not in kw or "predicts" not in kw:
-            raise error(400, "Bad claim", "A claim needs at least made_on and predicts.")
-        cid = await write(lambda s: layer.add_claim(s, **kw))
+            raise WebError(400, "Bad claim", "A claim needs at least made_on and predicts.")
+        cid = await write(lambda s: claims.add_claim(s, **kw))
         return back(request, f"#claim-{urllib.parse.quote(cid)}")
 
     @app.post("/claims/{claim_id}/override", include_in_schema=False)
     async def form_override(request: Request, claim_id: str) -> RedirectResponse:
         fields = await checked_form(request)
-        layer = claims_layer()
         status = (fields.get("status") or "").strip()
         note = (fields.get("note") or "").strip()
         by = (fields.get("by") or "").strip()
-        await write(lambda s: layer.override(s, claim_id, status, note, by))
+        await write(lambda s: claims.override(s, claim_id, status, note, by))
         return back(request, f"#claim-{urllib.parse.quote(claim_id)}")
 
     @app.post("/claims/propose", include_in_schema=False)
     async def form_propose(request: Request) -> HTMLResponse:
         fields = await checked_form(request)
-        claims_layer()
         text = fields.get("text") or ""
         if not text.strip():
-            raise error(400, "No article", "Paste the article's text (or HTML) to propose claims.")
+            raise WebError(
+                400, "No article", "Paste the article's text (or HTML) to propose claims."
+            )
         try:
             made_on = parse_date(fields.get("made_on"), name="made_on")
         except InputError as exc:
-            raise error(400, "Bad date", str(exc)) from None
+            raise WebError(400, "Bad date", str(exc)) from None
         if made_on is None:
-            raise error(400, "Bad date", "made_on: give the date the article was published.")
+            raise WebError(400, "Bad date", "made_on: give the date the article was published.")
         rows, csv_text = await proposals(
             {
                 "text": text[:500_000],
@@ -249,6 +235,5 @@ def register(
     @app.post("/claims/resolve", include_in_schema=False)
     async def form_resolve(request: Request) -> RedirectResponse:
         await checked_form(request)
-        claims_layer()
         await write(lambda s: None)
         return back(request)
