@@ -67,3 +67,69 @@ def test_roll_calls_and_votes_come_back_unchanged(tmp_path, congress):
     assert before["vote"]
     for t in TABLES:
         assert after[t] == before[t], t
+
+
+def test_popolo_export_keeps_claims(partywatch_db, tmp_path):
+    """``export --format popolo`` keeps the claims (floorwatch's ``claims`` extension):
+    ``ingest popolo`` then ``claims import`` of the same file rebuild the same tables, and
+    ``claims resolve`` the same verdicts."""
+    import json
+
+    out = tmp_path / "export.json"
+    assert (
+        main(["--db", str(partywatch_db), "export", "--format", "popolo", "--out", str(out)]) == 0
+    )
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    fresh = tmp_path / "fresh.duckdb"
+    assert main(["--db", str(fresh), "ingest", "popolo", str(out)]) == 0
+    assert main(["--db", str(fresh), "claims", "import", str(out)]) == 0
+    tables = TABLES + CLAIM_TABLES
+    before, after = _dump(partywatch_db, tables), _dump(fresh, tables)
+    assert len(doc["claims"]) == len(before["claim"]) > 0
+    assert before["attendance"] and before["other_name"]
+    for t in tables:
+        if t == "claim_subject":  # the reference as written becomes the resolved person id
+            before[t] = [r[:2] for r in before[t]]
+            after[t] = [r[:2] for r in after[t]]
+        assert after[t] == before[t], t
+    # Resolved again, the claims get the verdicts of the original store.
+    assert main(["--db", str(fresh), "claims", "resolve"]) == 0
+    cols = ("claim_id", "status", "resolved_on", "event_date", "evidence_person_id")
+    before, after = (_dump_columns(db, "claim_resolution", cols) for db in (partywatch_db, fresh))
+    assert {r[1] for r in before} >= {"true", "false"}
+    assert after == before
+
+
+def test_popolo_claims_errors_name_the_claim(tmp_path):
+    """A bad claim in a Popolo file is refused with the file, line and JSON path."""
+    from floorwatch.errors import InputError
+
+    path = tmp_path / "bad.json"
+    path.write_text(
+        '{"persons": [],\n "claims": [\n  {"made_on": "2016-05-20", "predicts": "joins"},\n'
+        '  {"made_on": "2016-02-30", "predicts": "leaves", "about": ["x"]}\n ]\n}\n',
+        encoding="utf-8",
+    )
+    store = floorwatch.open(tmp_path / "s.duckdb")
+    try:
+        with pytest.raises(InputError) as err:
+            floorwatch.claims.import_claims(store, path)
+        assert "claims[0].organization" in str(err.value) and "line 3" in str(err.value)
+        path.write_text('{"claims": [{"made_on": "2016-05-20", "colour": 1}]}', encoding="utf-8")
+        with pytest.raises(InputError, match="unknown claim field"):
+            floorwatch.claims.import_claims(store, path)
+        path.write_text('{"persons": []}', encoding="utf-8")
+        with pytest.raises(InputError, match="no 'claims' array"):
+            floorwatch.claims.import_claims(store, path)
+    finally:
+        store.close()
+
+
+def _dump_columns(db: Path, table: str, cols) -> list[tuple]:
+    store = floorwatch.open(db, read_only=True)
+    try:
+        return sorted(
+            (tuple(r[c] for c in cols) for r in store.records(f"SELECT * FROM {table}")), key=repr
+        )
+    finally:
+        store.close()

@@ -20,8 +20,13 @@
   fields that Popolo lacks are written as extra keys (``crucial``, ``start_reason``,
   ``end_reason``, ``question``, ``bill``, ``seq``, vote ``position`` and ``cast_code``,
   attendee ``status`` and ``source``), so that :func:`floorwatch.ingest.popolo.ingest_popolo`
-  re-imports the file to the same rows. Whip directions and claims have no Popolo form and
-  are left out.
+  re-imports the file to the same rows. Whip directions have no Popolo form and are left out.
+  Claims, which Popolo lacks too, are kept as a floorwatch extension: a top-level ``claims``
+  array, one object per claim with the claims template's fields (``about`` a list of person
+  ids; ``deadline`` only when it was given) and ``sources`` (where the claim was loaded from);
+  ``floorwatch claims import FILE.json`` reads them back (after ``floorwatch ingest popolo
+  FILE.json``). As for the ``templates`` export, resolutions are recomputed by ``floorwatch
+  claims resolve``.
 """
 
 from __future__ import annotations
@@ -240,6 +245,19 @@ def _sources(value: str | None) -> list[dict[str, str]] | None:
     return [{key: value}]
 
 
+def _popolo_claims(store: Store) -> list[dict[str, Any]]:
+    """The claims ledger as the ``claims`` extension of a Popolo document."""
+    if "claim" not in store.extra_tables():
+        return []
+    select = ", ".join(f"{sql} AS {name}" for name, sql in _CLAIM_SELECT.items())
+    out = []
+    for c in _records(store, f"SELECT {select}, c.source FROM claim c ORDER BY c.made_on, c.id"):
+        c["about"] = c["about"].split(";") if c["about"] else None
+        c["sources"] = _sources(c.pop("source"))
+        out.append(_compact(c))
+    return out
+
+
 def to_popolo(store: Store) -> dict[str, Any]:
     """The store as a Popolo JSON document (a dict ready for :func:`json.dump`)."""
     idents: dict[str, list] = defaultdict(list)
@@ -317,7 +335,7 @@ def to_popolo(store: Store) -> dict[str, Any]:
         v["counts"] = counts.get(v["id"])
         v["votes"] = votes.get(v["id"])
         vote_events.append(_compact(v))
-    return {
+    doc = {
         "persons": persons,
         "organizations": organizations,
         "memberships": memberships,
@@ -326,3 +344,7 @@ def to_popolo(store: Store) -> dict[str, Any]:
         "vote_events": vote_events,
         "meta": {"generator": "floorwatch"},
     }
+    claims = _popolo_claims(store)
+    if claims:
+        doc["claims"] = claims
+    return doc

@@ -23,6 +23,7 @@ from floorwatch.claims.model import claim_id as make_claim_id
 from floorwatch.dates import parse_date
 from floorwatch.errors import InputError, NotFoundError, ReferenceError_
 from floorwatch.ingest._common import check_utf8, require_columns, require_file
+from floorwatch.ingest._popolo_doc import items_of, locate, path_text, read_doc, source_of
 from floorwatch.settings import default as setting_default
 from floorwatch.store import Store
 from floorwatch.store.csvread import read_csv_text
@@ -199,10 +200,16 @@ def _prepare(
     return out
 
 
-def _write(store: Store, prepared: list[tuple[str, Claim, list[tuple[str, str]]]], source: str):
+def _write(
+    store: Store,
+    prepared: list[tuple[str, Claim, list[tuple[str, str]]]],
+    source: str | Sequence[str],
+):
+    """Write the prepared claims; ``source`` is where they came from (one for all, or one
+    per claim)."""
     rows: dict[str, list[Any]] = {name: [] for name in _CLAIM_SCHEMA.names}
     subj: dict[str, list[Any]] = {name: [] for name in _SUBJECT_SCHEMA.names}
-    for cid, c, subjects in prepared:
+    for k, (cid, c, subjects) in enumerate(prepared):
         values = {
             "id": cid,
             "made_on": c.made_on,
@@ -222,7 +229,7 @@ def _write(store: Store, prepared: list[tuple[str, Claim, list[tuple[str, str]]]
             "link": c.link,
             "quote": c.quote,
             "note": c.note,
-            "source": source,
+            "source": source if isinstance(source, str) else source[k],
         }
         for k, v in values.items():
             rows[k].append(v)
@@ -350,12 +357,19 @@ def import_claims(
     others optional. Returns the claim ids in file order. Re-importing the same file changes
     nothing (ids are deterministic, or taken from the ``id`` column).
 
+    A Popolo JSON file (``.json`` or ``.json.gz``, as written by ``floorwatch export --format
+    popolo``) is read from its ``claims`` array, floorwatch's extension of Popolo: one object
+    per claim with the same fields (``about`` a list of person ids or references) and
+    ``sources`` (kept as the claim's source).
+
     Raises
     ------
     InputError
         For the first bad row, naming the file, the line and the column. Nothing is written.
     """
     p = require_file(path)
+    if p.name.lower().endswith((".json", ".json.gz")):
+        return _import_popolo_claims(store, p, _window(window_days))
     check_utf8(p)
     try:
         cols = read_csv_text(store, "_cl_csv", p)
@@ -381,6 +395,44 @@ def import_claims(
     prepared = _prepare(store, claims, file=str(p))
     if prepared:
         _write(store, prepared, source=f"csv:{p.name}")
+    return [cid for cid, _, _ in prepared]
+
+
+def _import_popolo_claims(store: Store, p: Path, window: int) -> list[str]:
+    """The ``claims`` extension of a Popolo file (see :func:`import_claims`)."""
+    doc = read_doc(p)
+    items = items_of(doc, "claims")
+    if not items:
+        raise InputError(
+            "the Popolo file holds no 'claims' array (floorwatch's extension, written by "
+            "`floorwatch export --format popolo`)",
+            file=p,
+        )
+    claims: list[tuple[int | None, Claim]] = []
+    sources: list[str] = []
+    for i, item in items:
+        where = ("claims", i)
+        unknown = sorted(set(item) - set(COLUMNS) - {"sources"})
+        if unknown:
+            raise doc.fail(
+                (*where, unknown[0]),
+                f"unknown claim field(s) {', '.join(unknown)}; the fields are "
+                f"{', '.join(COLUMNS)} and sources",
+            )
+        fields = dict(item)
+        about = fields.get("about")
+        if isinstance(about, list):
+            fields["about"] = ";".join(str(a) for a in about)
+        try:
+            claim = normalize_claim(fields, window_days=window, file=str(p))
+        except InputError as exc:  # the line is looked up only on an error (a full scan)
+            line = locate(doc.text, where)
+            column = path_text((*where, exc.column) if exc.column else where)
+            raise InputError(exc.problem, file=p, line=line, column=column) from None
+        claims.append((None, claim))
+        sources.append(source_of(item, f"popolo:{p.name}"))
+    prepared = _prepare(store, claims, file=str(p))
+    _write(store, prepared, source=sources)
     return [cid for cid, _, _ in prepared]
 
 
