@@ -157,9 +157,13 @@ SELECT * FROM seat_sw UNION ALL SELECT * FROM grp_sw UNION ALL SELECT * FROM exp
 """
 
 
-def party_spells(store: Store) -> pd.DataFrame:
-    """Every party spell in the store (see :data:`PARTY_SPELLS_SQL`)."""
-    return store.query(PARTY_SPELLS_SQL + " ORDER BY person_id, start_date")
+def party_spells(store: Store, *, person: str | None = None) -> pd.DataFrame:
+    """Every party spell in the store (see :data:`PARTY_SPELLS_SQL`), or one person's."""
+    if person is None:
+        return store.query(PARTY_SPELLS_SQL + " ORDER BY person_id, start_date")
+    return store.query(
+        f"SELECT * FROM ({PARTY_SPELLS_SQL}) s WHERE person_id = ? ORDER BY start_date", [person]
+    )
 
 
 def switches(

@@ -289,3 +289,38 @@ def test_openapi_describes_the_json_api(ro_client):
 
 def test_head_requests(ro_client):
     assert ro_client.head("/").status_code == 200
+
+
+def test_member_page_streams_its_panels_on_a_first_visit(web_store_path):
+    """A member page not built yet comes in two parts: at once what the store holds (party
+    history, votes), then the analysis panels (flag, attendance, loyalty, agreement, ideal
+    point, claims) when computed; together they are the page a later visit gets."""
+    from floorwatch.web import create_app
+
+    as_of = dt.date.fromisoformat(BEFORE)
+    dash = create_app(web_store_path).state.dashboard
+    head, finish = dash.stream("member", JEFFORDS, as_of)
+    assert b'id="h-hist"' in head and b'id="h-votes"' in head and b"JEFFORDS" in head
+    assert b'id="h-flag"' not in head and b'id="h-claims"' not in head
+    rest = finish()
+    for section in (
+        b'id="h-flag"',
+        b'id="h-att"',
+        b'id="h-loy"',
+        b'id="h-ideal"',
+        b'id="h-claims"',
+    ):
+        assert section in rest
+    assert rest.rstrip().endswith(b"</html>")
+    page = head + rest
+    assert page.count(b"<svg") == 6  # history, tally, attendance, loyalty, agreement, ideal
+    # Now built: no more streaming, and the cached page is the two parts.
+    assert dash.stream("member", JEFFORDS, as_of) is None
+    assert dash.render("member", JEFFORDS, as_of, "html").body == page
+    # Chart ids are unique in the page; another server building the page whole draws the
+    # same page (but for the chart ids, numbered per process).
+    ids = re.findall(rb'<title id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) == 6
+    other = create_app(web_store_path).state.dashboard
+    whole = other.render("member", JEFFORDS, as_of, "html").body
+    assert re.sub(rb"\bc\d+-", b"c-", whole) == re.sub(rb"\bc\d+-", b"c-", page)

@@ -14,13 +14,13 @@ import datetime as dt
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -146,6 +146,11 @@ def create_app(
         stamp = access.stamp()
         body = dash.cached_render(kind, key, as_of, fmt)
         stale = False
+        if body is None and fmt == "html" and request.method == "GET":
+            # A page whose slow panels are not built yet: the rest at once, then the panels.
+            parts = await run_in_threadpool(dash.stream, kind, key, as_of)
+            if parts is not None:
+                return _streamed(*parts)
         if body is None:
             rendered = await run_in_threadpool(dash.render, kind, key, as_of, fmt)
             body, stale = rendered.body, rendered.stale
@@ -284,6 +289,21 @@ def create_app(
     app.add_middleware(FastPathMiddleware, fast=fast)
     app.add_middleware(SecurityHeadersMiddleware, allowed_hosts=allowed_hosts)
     return app
+
+
+def _streamed(head: bytes, finish: Callable[[], bytes]) -> StreamingResponse:
+    """The first part of a page at once, the rest when ``finish()`` (run in a worker thread)
+    has built it: the browser draws the first part while the server computes."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield head
+        yield await run_in_threadpool(finish)
+
+    return StreamingResponse(
+        chunks(),
+        media_type="text/html; charset=utf-8",
+        headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
+    )
 
 
 def _with_path_param(fn: Any, name: str) -> None:

@@ -98,9 +98,10 @@ def org_names(store: Store) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in rows}
 
 
-def spells_by(store: Store, as_of: dt.date) -> pd.DataFrame:
-    """Party spells begun by ``as_of``, each with ``current`` (covers ``as_of``)."""
-    spells = party_spells(store)
+def spells_by(store: Store, as_of: dt.date, *, person: str | None = None) -> pd.DataFrame:
+    """Party spells begun by ``as_of`` (everyone's, or one person's), each with ``current``
+    (covers ``as_of``)."""
+    spells = party_spells(store, person=person)
     if spells.empty:
         spells["current"] = []
         return spells

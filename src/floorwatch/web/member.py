@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -39,7 +39,7 @@ from floorwatch.web.sections import (
     section,
 )
 
-__all__ = ["MAX_MONTHS", "MemberContext", "build_member"]
+__all__ = ["MAX_MONTHS", "MemberContext", "build_member", "build_member_panels"]
 
 #: Months shown on a member's timelines (the latest ones up to the as-of date).
 MAX_MONTHS = 36
@@ -58,8 +58,13 @@ class MemberContext:
     groups: list[str] = field(default_factory=list)  # parties to measure agreement with
 
 
-def build_member(store: Store, person_id: str, as_of: dt.date, env: Env) -> dict[str, Any]:
-    """One member's record as of ``as_of``."""
+def _record(store: Store, person_id: str, as_of: dt.date, env: Env) -> dict[str, Any]:
+    """What the store holds about the member as of ``as_of`` (person, party history, votes,
+    switches) and the :class:`MemberContext` of the panels; memoised per store state."""
+    return env.memo(("member", person_id, as_of), lambda: _read_record(store, person_id, as_of))
+
+
+def _read_record(store: Store, person_id: str, as_of: dt.date) -> dict[str, Any]:
     rows = store.records(
         "SELECT id, name, sort_name, given_name, family_name, gender, birth_date, death_date,"
         " source FROM person WHERE id = ?",
@@ -74,8 +79,7 @@ def build_member(store: Store, person_id: str, as_of: dt.date, env: Env) -> dict
         [person_id],
     )
     orgs = org_names(store)
-    spells = spells_by(store, as_of)
-    mine = spells[spells["person_id"] == person_id].sort_values("start_date")
+    mine = spells_by(store, as_of, person=person_id).sort_values("start_date")
     history = []
     for r in mine.itertuples(index=False):
         end = as_date(r.end_date)
@@ -121,7 +125,6 @@ def build_member(store: Store, person_id: str, as_of: dt.date, env: Env) -> dict
         [person_id, as_of, person_id, as_of],
     )
     sw = switch_rows(store, as_of, person=person_id, include_elections=True)
-    leg_spells = spells[spells["legislature_id"] == legislature] if legislature else spells[:0]
     since = min((h["start_date"] for h in history if h["start_date"]), default=None)
     ctx = MemberContext(
         person_id=person_id,
@@ -130,9 +133,8 @@ def build_member(store: Store, person_id: str, as_of: dt.date, env: Env) -> dict
         as_of=as_of,
         orgs=orgs,
         since=since,
-        groups=major_parties(leg_spells),
     )
-    return {
+    model = {
         "as_of": as_of,
         "person": clean(person),
         "party": party,
@@ -141,6 +143,30 @@ def build_member(store: Store, person_id: str, as_of: dt.date, env: Env) -> dict
         "crucial_events": records(crucial),
         "vote_tally": records(tally),
         "recent_votes": records(votes),
+    }
+    return {"model": model, "ctx": ctx}
+
+
+def build_member(store: Store, person_id: str, as_of: dt.date, env: Env) -> dict[str, Any]:
+    """One member's record as of ``as_of``: what the store holds (person, party history,
+    switches, crucial events, votes). The analysis panels and the claims are
+    :func:`build_member_panels`; the JSON twin holds both."""
+    return _record(store, person_id, as_of, env)["model"]
+
+
+def build_member_panels(store: Store, person_id: str, as_of: dt.date, env: Env) -> dict[str, Any]:
+    """The member page's analysis panels: monthly attendance, loyalty and agreement, the
+    ideal-point trajectory, the risk flag, and the claims about the member (the claims
+    ledger). Most need figures of the whole legislature (each month's metric tables, the
+    ideal-point fit, the flags), so the HTML page streams them after the rest (see
+    :mod:`floorwatch.web.pages`)."""
+    ctx = _record(store, person_id, as_of, env)["ctx"]
+    if ctx.legislature:  # the main parties of the member's legislature, to compare with
+        spells = spells_by(store, as_of)
+        ctx = replace(
+            ctx, groups=major_parties(spells[spells["legislature_id"] == ctx.legislature])
+        )
+    return {
         "attendance": member_attendance(store, ctx, env),
         "loyalty": member_loyalty(store, ctx, env),
         "agreement": member_agreement(store, ctx, env),

@@ -21,18 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from floorwatch import __version__
 from floorwatch.dates import past_end
-from floorwatch.errors import NotFoundError
+from floorwatch.errors import FloorwatchError, NotFoundError
 from floorwatch.store import Store
 from floorwatch.web import charts as C
 from floorwatch.web import data as D
 from floorwatch.web import models as M
 from floorwatch.web import watch as W
-from floorwatch.web.member import build_member
+from floorwatch.web.member import build_member, build_member_panels
 from floorwatch.web.sections import Env
 from floorwatch.web.store_access import StoreAccess
 
@@ -43,6 +43,8 @@ log = logging.getLogger("floorwatch.web")
 TEMPLATES = Path(__file__).parent / "templates"
 #: Stands for the per-visitor CSRF token in cached HTML; replaced on every response.
 CSRF_PLACEHOLDER = "@@FLOORWATCH-CSRF-TOKEN@@"
+#: Where a page's deferred panels go in its template (see :attr:`PageSpec.deferred`).
+DEFERRED_MARKER = "@@FLOORWATCH-DEFERRED-PANELS@@"
 
 
 #: A page's builder: ``build(store, key, as_of, env)`` gives the page model.
@@ -64,6 +66,11 @@ class PageSpec:
     id_kind: str | None = None  # "person" or "party": the key must be a known id
     forms: bool = False  # holds CSRF-protected forms when writes are enabled
     all_flag: bool = False  # takes ?all=1 (the key is then "all")
+    #: The slow part of the model (figures of a whole legislature), built apart: the HTML
+    #: page sends the rest at once and streams these panels (``deferred_template``, drawn
+    #: where the template prints ``deferred``) when they are ready; the JSON twin holds both.
+    deferred: Builder | None = None
+    deferred_template: str | None = None
 
     @property
     def param(self) -> str | None:
@@ -115,6 +122,8 @@ PAGES: dict[str, PageSpec] = {
             "One member",
             build_member,
             id_kind="person",
+            deferred=build_member_panels,
+            deferred_template="_member_panels.html",
         ),
         _spec(
             "party",
@@ -229,30 +238,55 @@ class Dashboard:
         self.jinja.filters["pct"] = _pct
         self.jinja.filters["num"] = _numf
         self.jinja.filters["q"] = _quote
+        # Done once here rather than on a first visit: compiling the templates (a tenth of a
+        # second) and reading the store's bounds and ids (needed by every page; read again
+        # when the store changes).
+        for name in self.jinja.list_templates(extensions=["html"]):
+            self.jinja.get_template(name)
+        self._lookups()
 
     # -- lookups needing the store -------------------------------------------------------------
+    def _lookups(self) -> dict[str, Any]:
+        """The store's bounds and known ids, read together (one connection)."""
+        return self.access.cached(
+            ("lookups",), lambda s: {"bounds": D.build_bounds(s), "ids": D.build_ids(s)}
+        ).value
+
     def bounds(self) -> dict[str, Any]:
-        return self.access.cached(("bounds",), D.build_bounds).value
+        return self._lookups()["bounds"]
 
     def ids(self) -> dict[str, set[str]]:
-        return self.access.cached(("ids",), D.build_ids).value
+        return self._lookups()["ids"]
 
     def resolve_as_of(self, as_of: dt.date | None) -> dt.date:
         return as_of if as_of is not None else self.bounds()["last"]
 
     # -- building --------------------------------------------------------------------------
-    def model(self, kind: str, key: str, as_of: dt.date | None) -> tuple[dict, bool]:
-        """The page model and whether it is stale. Raises NotFoundError for unknown ids."""
+    def _part(
+        self, kind: str, key: str, as_of: dt.date | None, *, deferred: bool = False
+    ) -> tuple[dict, bool]:
+        """The page model (or its deferred part) and whether it is stale. Raises
+        NotFoundError for unknown ids."""
         spec = PAGES[kind]
         if spec.id_kind is not None and key not in self.ids()[spec.id_kind]:
             what = "member" if spec.id_kind == "person" else "party"
             raise NotFoundError(f"no {what} with id {key!r} in this store")
         resolved = self.resolve_as_of(as_of)
+        build = spec.deferred if deferred and spec.deferred is not None else spec.build
         env = self.env
         hit = self.access.cached(
-            ("model", kind, key, resolved), lambda s: spec.build(s, key, resolved, env)
+            ("model", kind, key, resolved, deferred), lambda s: build(s, key, resolved, env)
         )
         return hit.value, hit.stale
+
+    def model(self, kind: str, key: str, as_of: dt.date | None) -> tuple[dict, bool]:
+        """The whole page model (deferred panels included) and whether it is stale. Raises
+        NotFoundError for unknown ids."""
+        page, stale = self._part(kind, key, as_of)
+        if PAGES[kind].deferred is not None:
+            panels, late = self._part(kind, key, as_of, deferred=True)
+            page, stale = {**page, **panels}, stale or late
+        return page, stale
 
     def cached_render(self, kind: str, key: str, as_of: dt.date | None, fmt: str) -> bytes | None:
         """The rendered page if cached for the store's current state (no store access)."""
@@ -275,8 +309,66 @@ class Dashboard:
             self.access.cache.put(ck, stamp, body)
         return Rendered(body, media, stale)
 
+    def stream(
+        self, kind: str, key: str, as_of: dt.date | None
+    ) -> tuple[bytes, Callable[[], bytes]] | None:
+        """A page with deferred panels not built yet, in two parts: the HTML up to the
+        panels (built from the quick part of the model), and a function that builds the
+        panels and returns them with the rest of the page (and caches the whole page).
+        None when the page has no deferred panels, they are ready, or the store is busy."""
+        spec = PAGES[kind]
+        if spec.deferred is None:
+            return None
+        stamp = self.access.stamp()
+        resolved = self.resolve_as_of(as_of)
+        if self.access.cache.peek(("model", kind, key, resolved, True), stamp) is not None:
+            return None
+        page, stale = self._part(kind, key, as_of)
+        if stale:
+            return None
+        head, tail = self._split(kind, page, as_of)
+
+        def finish() -> bytes:
+            try:
+                full, late = self.model(kind, key, as_of)
+            except FloorwatchError as exc:
+                log.warning("deferred panels of %s %s failed: %s", kind, key, exc)
+                note = escape(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+                failed = f'<p class="unavailable">Not available now: {note}. Reload the page.</p>'
+                return (failed + tail).encode()
+            panels = self._panels(kind, full, as_of, late)
+            if not late:
+                body = (head + panels + tail).encode()
+                self.access.cache.put(("page", kind, key, as_of, "html"), stamp, body)
+            return (panels + tail).encode()
+
+        return head.encode(), finish
+
     # -- drawing ---------------------------------------------------------------------------
     def html(self, kind: str, page: dict, *, as_of: dt.date | None, stale: bool = False) -> str:
+        """The HTML page; a page with deferred panels gets them in place."""
+        if PAGES[kind].deferred is None:
+            return self.jinja.get_template(PAGES[kind].template).render(
+                **self._context(kind, page, as_of, stale)
+            )
+        head, tail = self._split(kind, page, as_of, stale)
+        return head + self._panels(kind, page, as_of, stale) + tail
+
+    def _split(
+        self, kind: str, page: dict, as_of: dt.date | None, stale: bool = False
+    ) -> tuple[str, str]:
+        """The page's HTML before and after its deferred panels."""
+        ctx = self._context(kind, page, as_of, stale)
+        text = self.jinja.get_template(PAGES[kind].template).render(**ctx, deferred=DEFERRED_MARKER)
+        head, _, tail = text.partition(DEFERRED_MARKER)
+        return head, tail
+
+    def _panels(self, kind: str, page: dict, as_of: dt.date | None, stale: bool) -> str:
+        template = PAGES[kind].deferred_template
+        assert template is not None
+        return self.jinja.get_template(template).render(**self._context(kind, page, as_of, stale))
+
+    def _context(self, kind: str, page: dict, as_of: dt.date | None, stale: bool) -> dict[str, Any]:
         spec = PAGES[kind]
         suffix = f"?as_of={as_of.isoformat()}" if as_of is not None else ""
 
@@ -306,7 +398,7 @@ class Dashboard:
             "stale": stale,
             "version": __version__,
         }
-        return self.jinja.get_template(spec.template).render(**ctx)
+        return ctx
 
     def warm(self) -> None:
         """Build the pages most asked for at the default as-of date (the overview, the member
@@ -500,6 +592,8 @@ def _member_charts(page: dict, link: Link) -> dict[str, Markup]:
         ("agreement", "Agreement with groups over time"),
         ("ideal_points", "Ideal point against the party's range"),
     ):
+        if name not in page:  # the deferred panels, drawn when they are built
+            continue
         chart = _line_from_section(
             page[name],
             title=title,
