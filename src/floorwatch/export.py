@@ -247,8 +247,6 @@ def _sources(value: str | None) -> list[dict[str, str]] | None:
 
 def _popolo_claims(store: Store) -> list[dict[str, Any]]:
     """The claims ledger as the ``claims`` extension of a Popolo document."""
-    if "claim" not in store.extra_tables():
-        return []
     select = ", ".join(f"{sql} AS {name}" for name, sql in _CLAIM_SELECT.items())
     out = []
     for c in _records(store, f"SELECT {select}, c.source FROM claim c ORDER BY c.made_on, c.id"):
