@@ -244,6 +244,10 @@ def invocations(draw, command: tuple[str, ...], config_path: Path) -> list[str]:
     chosen = draw(st.lists(st.sampled_from(sorted(options)), unique=True, max_size=4))
     if command == ("agreement",) and "--with" not in chosen and draw(st.booleans()):
         chosen.append("--with")  # required: without it, a usage error every time
+    if "--step-days" in options and "--step-days" not in chosen:
+        # Always drawn: a backtest at the default step (30 days) runs flags on every month
+        # of the Congress, minutes on a loaded machine (tests/risk covers those runs).
+        chosen.append("--step-days")
     argv = [*command]
     for name in chosen:
         values = options[name]
