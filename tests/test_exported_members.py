@@ -52,5 +52,26 @@ def test_every_package_exports_exactly_its_public_names():
     ]
     for package in packages:
         assert sorted(package.__all__) == _public_names(package), package.__name__
-    # The quick start's names (the package docstring).
-    assert {"open", "ingest_voteview", "switches"} <= set(floorwatch.__all__)
+
+
+def test_the_package_exports_exactly_the_documented_names():
+    """The top-level names, written out: the quick start's (``open``, ``ingest_voteview``,
+    ``switches``), the store, and the errors and warnings a caller catches."""
+    assert floorwatch.__all__ == [
+        "ConfigError",
+        "ConvergenceWarning",
+        "EncodingError",
+        "FloorwatchError",
+        "InputError",
+        "NotFoundError",
+        "RecordEndWarning",
+        "Store",
+        "StoreError",
+        "__version__",
+        "ingest_voteview",
+        "open",
+        "open_store",
+        "switches",
+    ]
+    assert floorwatch.switches is floorwatch.memberships.switches
+    assert floorwatch.open is floorwatch.open_store

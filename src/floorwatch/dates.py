@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "date_problem",
+    "days_before",
     "parse_date",
     "partial_date",
     "past_end",
@@ -171,6 +172,17 @@ def resolve_as_of(
     if given > end:
         warnings.warn(RecordEndWarning(past_end(given, end, name=name)), stacklevel=2)
     return given
+
+
+def days_before(day: dt.date, span: dt.timedelta | int) -> dt.date:
+    """``day`` minus ``span`` (a timedelta or a number of days), or the first day of year 1
+    where that is earlier: a window reaching back before the calendar's start (an as-of day
+    in year 1, a window of a million days) starts at its first day instead of failing."""
+    try:
+        delta = span if isinstance(span, dt.timedelta) else dt.timedelta(days=int(span))
+        return day - delta
+    except OverflowError:
+        return dt.date.min
 
 
 def past_end(given: dt.date, end: dt.date, *, name: str = "as_of") -> str:

@@ -39,7 +39,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from floorwatch.claims.model import COLUMNS as CLAIM_COLUMNS
 from floorwatch.errors import InputError
+from floorwatch.jsonable import clean, records
 from floorwatch.store import Store
 from floorwatch.store.schema import TABLES
 
@@ -96,12 +98,6 @@ def _rows(store: Store, table: str) -> tuple[list[str], list[tuple]]:
     return list(store.column_types(table)), store.rows(f"SELECT * FROM {table}")
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
-
-
 def export_store(store: Store, fmt: str, out: str | os.PathLike[str]) -> list[Path]:
     """Write the whole store to ``out`` in format ``fmt`` and return the files written.
 
@@ -133,7 +129,7 @@ def export_store(store: Store, fmt: str, out: str | os.PathLike[str]) -> list[Pa
         for table in _tables(store):
             cols, rows = _rows(store, table)
             data[table] = [
-                {c: _json_value(v) for c, v in zip(cols, row, strict=True)} for row in rows
+                {c: clean(v, iso=True) for c, v in zip(cols, row, strict=True)} for row in rows
             ]
     else:
         data = to_popolo(store)
@@ -173,28 +169,15 @@ def _write_rows(path: Path, header: list[str], rows: list[tuple]) -> None:
         writer.writerows([_template_cell(v) for v in row] for row in rows)
 
 
-#: The claims template's columns (``floorwatch.claims.COLUMNS``) as SQL over the claims tables.
-_CLAIM_SELECT = {
-    "id": "c.id",
-    "made_on": "c.made_on",
+#: The claims template's columns that are not the ``claim`` column of the same name, as SQL.
+_CLAIM_SQL = {
     "about": "(SELECT string_agg(s.person_id, ';' ORDER BY s.person_id) FROM claim_subject s "
     "WHERE s.claim_id = c.id)",
-    "count_min": "c.count_min",
-    "count_max": "c.count_max",
-    "count_of": "c.count_of",
-    "predicts": "c.predicts",
     "organization": "c.organization_id",
-    "stance": "c.stance",
     "deadline": "CASE WHEN c.deadline_given THEN c.deadline END",
-    "probability": "c.probability",
-    "wording": "c.wording",
-    "outlet": "c.outlet",
-    "speaker": "c.speaker",
-    "source_kind": "c.source_kind",
-    "link": "c.link",
-    "quote": "c.quote",
-    "note": "c.note",
 }
+#: The claims template's columns (``floorwatch.claims.COLUMNS``) as SQL over the claims tables.
+_CLAIM_SELECT = {col: _CLAIM_SQL.get(col, f"c.{col}") for col in CLAIM_COLUMNS}
 
 
 def _templates(store: Store, folder: Path) -> list[Path]:
@@ -231,7 +214,7 @@ def _parquet(store: Store, folder: Path) -> list[Path]:
 
 
 def _records(store: Store, sql: str) -> list[dict[str, Any]]:
-    return [{k: _json_value(v) for k, v in r.items()} for r in store.records(sql)]
+    return records(store.records(sql), iso=True)
 
 
 def _compact(obj: dict[str, Any]) -> dict[str, Any]:

@@ -597,9 +597,9 @@ def proposals_frame(proposals: Sequence[Proposal]) -> pd.DataFrame:
     rows = []
     for p in proposals:
         a = p.article or Article(text="")
-        rows.append(
+        row = dict.fromkeys(COLUMNS, "")  # every template column, blank unless set here
+        row.update(
             {
-                "id": "",
                 "made_on": a.made_on.isoformat() if a.made_on else "",
                 "about": ";".join(p.person_ids),
                 "count_min": p.count_min,
@@ -608,8 +608,6 @@ def proposals_frame(proposals: Sequence[Proposal]) -> pd.DataFrame:
                 "predicts": p.predicts,
                 "organization": p.organization,
                 "stance": p.stance,
-                "deadline": "",
-                "probability": "",
                 "wording": p.wording,
                 "outlet": a.outlet,
                 "speaker": p.speaker,
@@ -619,6 +617,7 @@ def proposals_frame(proposals: Sequence[Proposal]) -> pd.DataFrame:
                 "note": _note(p),
             }
         )
+        rows.append(row)
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in ("count_min", "count_max"):
         frame[col] = frame[col].astype("Int64")

@@ -133,29 +133,20 @@ def _check_organizations(
 
 
 # -- writing ---------------------------------------------------------------------------------
-_CLAIM_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("made_on", pa.date32()),
-        ("deadline", pa.date32()),
-        ("deadline_given", pa.bool_()),
-        ("predicts", pa.string()),
-        ("organization_id", pa.string()),
-        ("stance", pa.string()),
-        ("count_min", pa.int32()),
-        ("count_max", pa.int32()),
-        ("count_of", pa.string()),
-        ("probability", pa.float64()),
-        ("wording", pa.string()),
-        ("outlet", pa.string()),
-        ("speaker", pa.string()),
-        ("source_kind", pa.string()),
-        ("link", pa.string()),
-        ("quote", pa.string()),
-        ("note", pa.string()),
-        ("source", pa.string()),
-    ]
-)
+#: Arrow types of the SQL types of the claims tables (store/schema.py).
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "BOOLEAN": pa.bool_(),
+    "INTEGER": pa.int32(),
+    "DOUBLE": pa.float64(),
+}
+
+
+def _claim_schema(store: Store) -> pa.Schema:
+    """The ``claim`` table's columns (defined once, in store/schema.py) as an Arrow schema."""
+    return pa.schema([(c, _ARROW_TYPES[t]) for c, t in store.column_types("claim").items()])
+
 
 _SUBJECT_SCHEMA = pa.schema(
     [("claim_id", pa.string()), ("person_id", pa.string()), ("reference", pa.string())]
@@ -207,39 +198,21 @@ def _write(
 ):
     """Write the prepared claims; ``source`` is where they came from (one for all, or one
     per claim)."""
-    rows: dict[str, list[Any]] = {name: [] for name in _CLAIM_SCHEMA.names}
+    schema = _claim_schema(store)
+    rows: dict[str, list[Any]] = {name: [] for name in schema.names}
     subj: dict[str, list[Any]] = {name: [] for name in _SUBJECT_SCHEMA.names}
-    for k, (cid, c, subjects) in enumerate(prepared):
-        values = {
-            "id": cid,
-            "made_on": c.made_on,
-            "deadline": c.deadline,
-            "deadline_given": c.deadline_given,
-            "predicts": c.predicts,
-            "organization_id": c.organization_id,
-            "stance": c.stance,
-            "count_min": c.count_min,
-            "count_max": c.count_max,
-            "count_of": c.count_of,
-            "probability": c.probability,
-            "wording": c.wording,
-            "outlet": c.outlet,
-            "speaker": c.speaker,
-            "source_kind": c.source_kind,
-            "link": c.link,
-            "quote": c.quote,
-            "note": c.note,
-            "source": source if isinstance(source, str) else source[k],
-        }
-        for k, v in values.items():
-            rows[k].append(v)
+    for i, (cid, c, subjects) in enumerate(prepared):
+        src = source if isinstance(source, str) else source[i]
+        # Every column of the claim table but id and source is the Claim field of its name.
+        for k in rows:
+            rows[k].append(cid if k == "id" else src if k == "source" else getattr(c, k))
         for ref, pid in subjects:
             subj["claim_id"].append(cid)
             subj["person_id"].append(pid)
             subj["reference"].append(ref)
-    store.register("_cl_new", pa.Table.from_pydict(rows, schema=_CLAIM_SCHEMA))
+    store.register("_cl_new", pa.Table.from_pydict(rows, schema=schema))
     store.register("_cl_new_subj", pa.Table.from_pydict(subj, schema=_SUBJECT_SCHEMA))
-    cols = ", ".join(_CLAIM_SCHEMA.names)
+    cols = ", ".join(schema.names)
     try:
         with store.transaction():
             # A claim added again replaces the old version; its automatic resolution is

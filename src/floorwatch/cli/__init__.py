@@ -62,14 +62,29 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         err.print("Aborted.")
         return 1
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        if _is_usage_error(exc):  # a bad option or value: the usage, the problem, exit 2
             exc.show()
             return exc.exit_code
         raise
     return 0
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """Whether ``exc`` is one of click's errors (usage, bad parameter). Recent Typer raises
+    its own copy of click's classes, under ``typer.exceptions.TyperException``; older Typer
+    raises click's own."""
+    classes: list[type[Exception]] = []
+    base = getattr(typer.exceptions, "TyperException", None)
+    if base is not None:
+        classes.append(base)
+    try:
+        import click
+    except ImportError:  # pragma: no cover - Typer without click
+        pass
+    else:
+        classes.append(click.ClickException)
+    return isinstance(exc, tuple(classes)) and callable(getattr(exc, "show", None))
 
 
 if __name__ == "__main__":  # pragma: no cover

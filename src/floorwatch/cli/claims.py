@@ -19,7 +19,7 @@ from floorwatch.claims import (
     template_path,
     track_records,
 )
-from floorwatch.cli.common import FormatOption, app, get_store, resolve_names
+from floorwatch.cli.common import AsOfOption, FormatOption, app, get_store, resolve_names
 from floorwatch.cli.output import Format, render
 from floorwatch.dates import parse_date
 from floorwatch.errors import InputError
@@ -245,10 +245,7 @@ def resolve(
         str | None, typer.Argument(help="One claim (default: all).", show_default=False)
     ] = None,
     fmt: FormatOption = Format.table,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="Resolve as of this date (default: the store's record end)."),
-    ] = None,
+    as_of: AsOfOption = None,
     set_status: Annotated[
         _SetStatus | None,
         typer.Option("--set", help="Override by hand (needs CLAIM_ID, --note, --by); auto clears."),

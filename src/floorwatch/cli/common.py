@@ -1,4 +1,9 @@
-"""The Typer app, the global ``--db`` option and options shared by listing commands."""
+"""The Typer app, the global ``--db`` option and the options commands share.
+
+Each shared option is defined once here, with one help text, and every command that takes it
+uses the alias (as sqlite-utils bundles its shared options): ``--as-of``, ``--legislature``,
+``--party``, ``--from``, ``--to``, ``--config``, ``--format``, ``--step-days``, ``--limit``.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,23 @@ from floorwatch.cli.output import Format
 from floorwatch.errors import NotFoundError
 from floorwatch.store import Store, open_store
 
-__all__ = ["FormatOption", "app", "get_store", "need_rollcalls", "resolve_names", "state"]
+__all__ = [
+    "AsOfOption",
+    "ConfigOption",
+    "FormatOption",
+    "FromOption",
+    "LegislatureOption",
+    "LimitOption",
+    "PartyOption",
+    "StepDaysOption",
+    "ToOption",
+    "app",
+    "get_store",
+    "need_rollcalls",
+    "one_party",
+    "resolve_names",
+    "state",
+]
 
 app = typer.Typer(
     name="floorwatch",
@@ -91,3 +112,68 @@ def need_rollcalls(store: Store, command: str) -> None:
             f"`floorwatch {command}` needs roll calls and the store holds none; ingest votes "
             "first (floorwatch ingest voteview, or ingest csv vote_events and votes)"
         )
+
+
+# -- options shared by commands (after resolve_names, which their callbacks use) -------------
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="The day to look from (YYYY-MM-DD): only records dated on or before it are used. "
+        "Default: the store's record end (its latest dated record); the metrics and ideal "
+        "points then use the whole record, undated records too.",
+        show_default=False,
+    ),
+]
+LegislatureOption = Annotated[
+    str | None,
+    typer.Option(
+        "--legislature",
+        help="Only this chamber or legislature (id or name, e.g. us-senate), or legislative "
+        "period id (us-congress-107).",
+        show_default=False,
+        callback=resolve_names("legislature"),
+    ),
+]
+PartyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--party",
+        help="Only this party: id, abbreviation or name in any script (the metrics take "
+        "several, comma-separated).",
+        show_default=False,
+        callback=resolve_names("organization", split=True),
+    ),
+]
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="First day counted (YYYY-MM-DD).", show_default=False)
+]
+ToOption = Annotated[
+    str | None, typer.Option("--to", help="Last day counted (YYYY-MM-DD).", show_default=False)
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Risk model settings (TOML; see docs/risk.md). The same file gives the same red "
+        "and amber lists in every command and on the dashboard.",
+        show_default=False,
+    ),
+]
+StepDaysOption = Annotated[
+    int,
+    typer.Option("--step-days", min=1, max=36_500, help="Days between flag dates in a backtest."),
+]
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", min=1, help="At most this many rows.", show_default=False)
+]
+
+
+def one_party(party: str | None, command: str) -> str | None:
+    """The one party a command takes (``--party`` reads a comma-separated list)."""
+    if party and "," in party:
+        from floorwatch.errors import InputError
+
+        raise InputError(f"--party: `floorwatch {command}` takes one party, not several")
+    return party

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from floorwatch.cli.common import FormatOption, app, get_store, resolve_names
+from floorwatch.cli.common import FormatOption, LegislatureOption, app, get_store
 from floorwatch.cli.output import Format, render
 from floorwatch.memberships import switches as find_switches
 
@@ -28,13 +28,7 @@ def info(fmt: FormatOption = Format.table) -> None:
 @app.command()
 def switches(
     fmt: FormatOption = Format.table,
-    legislature: Annotated[
-        str | None,
-        typer.Option(
-            help="Only this legislature/chamber (id or name).",
-            callback=resolve_names("legislature"),
-        ),
-    ] = None,
+    legislature: LegislatureOption = None,
     all_changes: Annotated[
         bool, typer.Option("--all", help="Also list party changes between terms (at elections).")
     ] = False,

@@ -6,21 +6,35 @@ from typing import Annotated
 
 import typer
 
-from floorwatch.cli.common import FormatOption, app, get_store, resolve_names
+from floorwatch.cli.common import AsOfOption, FormatOption, LegislatureOption, app, get_store
 from floorwatch.cli.output import Format, render
 from floorwatch.idealpoints.legislature import ideal_points, ideal_windows
 
 __all__: list[str] = []
 
 
+def _window(value: str | None) -> int | str | None:
+    """``--window``: ``month`` or a whole number of roll calls >= 1."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text == "month":
+        return "month"
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    raise typer.BadParameter(f"expected a number of roll calls (>= 1) or 'month' but got {value!r}")
+
+
+def _bootstrap(value: int) -> int:
+    """``--bootstrap``: 0 (none) or at least 2 replicates."""
+    if value == 0 or value >= 2:
+        return value
+    raise typer.BadParameter(f"expected 0 (no bootstrap) or at least 2 replicates but got {value}")
+
+
 @app.command()
 def ideal(
-    legislature: Annotated[
-        str | None,
-        typer.Option(
-            help="Chamber id or name, e.g. us-senate.", callback=resolve_names("legislature")
-        ),
-    ] = None,
+    legislature: LegislatureOption = None,
     period: Annotated[
         str | None,
         typer.Option(
@@ -34,14 +48,16 @@ def ideal(
             "--window",
             help="Positions per window of N roll calls (or 'month'), with roll-call "
             "parameters fixed at the whole-period fit.",
+            callback=_window,
         ),
     ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="Use roll calls dated on or before this date (YYYY-MM-DD)."),
-    ] = None,
+    as_of: AsOfOption = None,
     bootstrap: Annotated[
-        int, typer.Option(help="Parametric-bootstrap replicates for standard errors (0: none).")
+        int,
+        typer.Option(
+            help="Parametric-bootstrap replicates for standard errors (0: none, else >= 2).",
+            callback=_bootstrap,
+        ),
     ] = 0,
     sign_party: Annotated[
         str | None,
@@ -56,10 +72,9 @@ def ideal(
     """Ideal points by EM (binary IRT after Imai, Lo & Olmsted 2016)."""
     with get_store(read_only=True) as store:
         if window:
-            size: int | str = window if window == "month" else int(window)
             frame = ideal_windows(
                 store,
-                window=size,
+                window=window,
                 legislature=legislature,
                 period=period,
                 as_of=as_of,

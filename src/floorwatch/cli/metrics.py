@@ -11,7 +11,18 @@ from typing import Annotated
 
 import typer
 
-from floorwatch.cli.common import FormatOption, app, get_store, need_rollcalls, resolve_names
+from floorwatch.cli.common import (
+    AsOfOption,
+    FormatOption,
+    FromOption,
+    LegislatureOption,
+    PartyOption,
+    ToOption,
+    app,
+    get_store,
+    need_rollcalls,
+    resolve_names,
+)
 from floorwatch.cli.output import Format, render
 from floorwatch.metrics import agreement as agreement_metric
 from floorwatch.metrics import attendance as attendance_metric
@@ -22,41 +33,6 @@ from floorwatch.metrics import violations as violations_metric
 
 __all__: list[str] = []
 
-FromOption = Annotated[
-    str | None, typer.Option("--from", help="First day counted (YYYY-MM-DD).", show_default=False)
-]
-ToOption = Annotated[
-    str | None, typer.Option("--to", help="Last day counted (YYYY-MM-DD).", show_default=False)
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        help="Use only records dated on or before this day (YYYY-MM-DD); undated ones are "
-        "left out.",
-        show_default=False,
-    ),
-]
-LegislatureOption = Annotated[
-    str | None,
-    typer.Option(
-        "--legislature",
-        help="A chamber, legislature (id or name) or legislative period id (us-senate, "
-        "us-congress-107).",
-        show_default=False,
-        callback=resolve_names("legislature"),
-    ),
-]
-PartyOption = Annotated[
-    str | None,
-    typer.Option(
-        "--party",
-        help="Party id, abbreviation or name in any script (comma-separated for several): only "
-        "records made while sitting for it.",
-        show_default=False,
-        callback=resolve_names("organization", split=True),
-    ),
-]
 WindowOption = Annotated[
     str,
     typer.Option(

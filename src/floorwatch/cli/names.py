@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from floorwatch.cli.common import FormatOption, app, get_store, resolve_names
+from floorwatch.cli.common import (
+    AsOfOption,
+    FormatOption,
+    LimitOption,
+    PartyOption,
+    app,
+    get_store,
+    one_party,
+)
 from floorwatch.cli.output import Format, render, to_records
 from floorwatch.names import organizations, people
 
@@ -31,20 +39,16 @@ def people_command(
             show_default=False,
         ),
     ] = None,
-    party: Annotated[
-        str | None,
-        typer.Option(
-            help="Only people whose latest party is this one (id, abbreviation or name).",
-            callback=resolve_names("organization"),
-        ),
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Party as of this day (YYYY-MM-DD).")
-    ] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+    party: PartyOption = None,
+    as_of: AsOfOption = None,
+    limit: LimitOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """People by name (any script, fuzzy), with their other names, ids, party and seat."""
+    """People by name (any script, fuzzy), with their other names, ids, party and seat.
+
+    With --party, only people whose party (as of --as-of, else their latest) is this one.
+    """
+    party = one_party(party, "people")
     with get_store() as store:
         frame = people(store, query, party=party, as_of=as_of, limit=limit)
     if fmt is Format.json:
@@ -70,7 +74,7 @@ def orgs_command(
         str | None,
         typer.Option(help="Only this Popolo classification (party, breakaway group, ...)."),
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+    limit: LimitOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Organizations (parties, groups, legislatures, party bodies) by name or abbreviation."""

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import enum
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from floorwatch.cli.common import FormatOption, app, get_store, need_rollcalls, resolve_names
+from floorwatch.cli.common import (
+    AsOfOption,
+    ConfigOption,
+    FormatOption,
+    LegislatureOption,
+    PartyOption,
+    StepDaysOption,
+    app,
+    get_store,
+    need_rollcalls,
+    one_party,
+    resolve_names,
+)
 from floorwatch.cli.output import Format, render, to_records
 from floorwatch.risk import flags as compute_flags
 from floorwatch.risk import load_config
@@ -17,17 +29,11 @@ from floorwatch.risk.backtest import backtest as run_backtest
 
 __all__: list[str] = []
 
-LegislatureOption = Annotated[
-    str | None,
-    typer.Option(
-        "--legislature",
-        help="Chamber/legislature id or name, e.g. us-senate.",
-        callback=resolve_names("legislature"),
-    ),
-]
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Risk model settings (TOML); see docs/risk.md.")
-]
+
+class _Show(str, enum.Enum):  # noqa: UP042 - Typer needs a str Enum
+    red = "red"
+    amber = "amber"
+    all = "all"
 
 
 def _progress(console: Console):
@@ -73,23 +79,9 @@ _WATCH_KEYS = ("legislature", "bodies", "note", "n_events", "n_votes", "unscored
 
 @app.command()
 def flags(
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Date to look from (YYYY-MM-DD); only data dated on or before it is used.",
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
     legislature: LegislatureOption = None,
-    party: Annotated[
-        str | None,
-        typer.Option(
-            help="Only members of this party (id, abbreviation or name). Without --legislature: "
-            "the party watch, every person of the party across all bodies (seats, party "
-            "bodies, former lawmakers); see docs/party-watch.md.",
-            callback=resolve_names("organization"),
-        ),
-    ] = None,
+    party: PartyOption = None,
     against: Annotated[
         list[str] | None,
         typer.Option(
@@ -101,11 +93,17 @@ def flags(
     ] = None,
     config: ConfigOption = None,
     show: Annotated[
-        str, typer.Option(help="Which levels to list: red, amber (red+amber) or all.")
-    ] = "amber",
+        _Show, typer.Option(help="Which levels to list: red, amber (red+amber) or all.")
+    ] = _Show.amber,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Red/amber/green defection-risk flags with their evidence."""
+    """Red/amber/green defection-risk flags with their evidence.
+
+    With --party and no --legislature: the party watch, every person of the party across all
+    its bodies (seats, party bodies, former lawmakers); see docs/party-watch.md.
+    """
+    party = one_party(party, "flags")
+    show = _Show(show).value  # the enum, as text
     cfg = load_config(config)
     grp = (against[0] if len(against) == 1 else list(against)) if against else None
     with get_store(read_only=True) as store:
@@ -161,15 +159,17 @@ def flags(
 def backtest(
     legislature: LegislatureOption = None,
     config: ConfigOption = None,
-    step_days: Annotated[int, typer.Option(help="Days between flag dates.")] = 30,
+    step_days: StepDaysOption = 30,
     horizon_days: Annotated[
         int,
         typer.Option(
-            help="A member-date is positive when the member switches within this many days."
+            min=1,
+            max=36_500,
+            help="A member-date is positive when the member switches within this many days.",
         ),
     ] = 180,
     only_with_switches: Annotated[bool, typer.Option(help="Only periods with a switch.")] = False,
-    workers: Annotated[int, typer.Option(help="Parallel processes (one period each).")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Parallel processes (one period each).")] = 1,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Backtest the flags on every real party switch in the store."""
@@ -238,7 +238,7 @@ def _register_compare() -> None:
     def compare(
         legislature: LegislatureOption = None,
         config: ConfigOption = None,
-        step_days: Annotated[int, typer.Option(help="Days between flag dates.")] = 30,
+        step_days: StepDaysOption = 30,
         fmt: FormatOption = Format.table,
     ) -> None:
         """Who warned first: the published claims, or floorwatch's red flags (from a backtest)?"""

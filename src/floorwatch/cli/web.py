@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from floorwatch.cli.common import app, state
+from floorwatch.cli.common import ConfigOption, app, state
 from floorwatch.errors import ConfigError
 from floorwatch.settings import resolve_db_path
 
@@ -37,14 +36,7 @@ def serve(
             "token (at least 8 characters). Without it the dashboard is read-only.",
         ),
     ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            help="Risk model settings (TOML, as for `floorwatch flags --config`): the "
-            "dashboard's red and amber lists are the same as the CLI's.",
-        ),
-    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Serve the web dashboard (pages, JSON twins, /openapi.json) over the store.
 

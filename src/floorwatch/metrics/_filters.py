@@ -45,6 +45,8 @@ __all__ = [
 
 #: The default rolling window of the attendance and agreement trends.
 DEFAULT_WINDOW = dt.timedelta(days=90)
+#: The longest window of days (a millennium): longer spans pass the calendar's bounds.
+MAX_WINDOW_DAYS = 365_250
 
 #: A rolling window: a number of the member's latest events, or a span of days.
 Window = int | dt.timedelta
@@ -85,6 +87,10 @@ def parse_window(text: str | int | dt.timedelta | None) -> Window:
             f"but got {text!r}"
         )
     n, unit = int(m.group(1)), m.group(2)
+    if unit and n * (7 if unit == "w" else 1) > MAX_WINDOW_DAYS:
+        raise InputError(
+            f"window: expected at most {MAX_WINDOW_DAYS:,} days (a millennium) but got {text!r}"
+        )
     if unit == "d":
         return dt.timedelta(days=n)
     if unit == "w":

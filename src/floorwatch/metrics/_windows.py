@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from floorwatch.dates import days_before
 from floorwatch.metrics._filters import Scope, Window, bind
 from floorwatch.store import Store
 
@@ -48,8 +49,8 @@ def window_conditions(
     end = scope.until or _last_date(store, scope, table)
     if end is None:
         return "1 = 0", "1 = 0", {}
-    start = end - window
-    prev = start - window
+    start = days_before(end, window)
+    prev = days_before(start, window)
     return (
         "d IS NOT NULL AND d > $w_start AND d <= $w_end",
         "d IS NOT NULL AND d > $w_prev AND d <= $w_start",

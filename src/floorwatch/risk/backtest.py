@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import multiprocessing
+import numbers
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from floorwatch.errors import NotFoundError, StoreError
+from floorwatch.errors import InputError, NotFoundError, StoreError
 from floorwatch.memberships import switches as find_switches
 from floorwatch.risk.config import RiskConfig
 from floorwatch.risk.flags import flags
@@ -89,6 +90,24 @@ def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
     return float((ranks[labels].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
+#: The longest step or horizon of a backtest, in days (a century).
+MAX_DAYS = 36_500
+
+
+def _at_least_one(**values: int) -> None:
+    """Raise InputError unless each value is a whole number >= 1 (days: at most MAX_DAYS)."""
+    for name, value in values.items():
+        high = MAX_DAYS if name.endswith("_days") else None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Integral)
+            or value < 1
+            or (high is not None and value > high)
+        ):
+            within = ">= 1" if high is None else f"from 1 to {high:,}"
+            raise InputError(f"{name}: expected a whole number {within} but got {value!r}")
+
+
 def _dates(
     first: dt.date, last: dt.date, cfg: RiskConfig, step: int, extra: list[dt.date]
 ) -> list[dt.date]:
@@ -114,6 +133,7 @@ def backtest_period(
     """Flags over one legislative period: (panel, switches) frames. Opens the store read-only
     when given a path, so periods can run in separate processes. ``on_date(fraction)`` is
     called after each date with the share of the period's dates it stood for."""
+    _at_least_one(step_days=step_days, horizon_days=horizon_days)
     cfg = config or RiskConfig()
     own = not isinstance(store, Store)
     st = open_store(store, read_only=True) if own else store
@@ -284,6 +304,7 @@ def backtest(
     read-only). ``progress(advance, total)`` reports progress in periods (fractions while a
     period runs in this process).
     """
+    _at_least_one(step_days=step_days, horizon_days=horizon_days, workers=workers)
     units = periods(store)
     if legislature:
         units = units[units["legislature"] == legislature]

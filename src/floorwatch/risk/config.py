@@ -20,6 +20,7 @@ Defaults are documented in ``docs/risk.md``; a user overrides any of them in a T
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,6 +198,7 @@ class RiskConfig:
     rules: tuple[Rule, ...] = ()
 
     def __post_init__(self) -> None:
+        self._check_types()
         unknown = (set(self.weights) | set(self.party_weights)) - set(SIGNALS)
         if unknown:
             raise ConfigError(
@@ -212,7 +214,9 @@ class RiskConfig:
             )
         for name in ("red_count", "amber_count"):
             count = getattr(self, name)
-            if count is not None and (not isinstance(count, int) or count < 0):
+            if count is not None and (
+                isinstance(count, bool) or not isinstance(count, int) or count < 0
+            ):
                 raise ConfigError(f"{name} must be a whole number >= 0 but got {count!r}")
         for name in ("max_red_share", "max_amber_share", "party_red_share", "party_amber_share"):
             share = getattr(self, name)
@@ -226,8 +230,60 @@ class RiskConfig:
             if rule.level not in LEVELS:
                 raise ConfigError(f"rule {rule.name!r}: level must be one of {LEVELS}")
 
+    def _check_types(self) -> None:
+        """Numbers where numbers belong (a TOML file may hold any value): a ConfigError
+        naming the setting, before any comparison."""
+        for name in _NUMBERS:
+            value = getattr(self, name)
+            if not _is_number(value):
+                raise ConfigError(f"{name} must be a number but got {value!r}")
+        for name, (low, high) in _WHOLE.items():
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or value < low
+                or (high is not None and value > high)
+            ):
+                within = f">= {low}" if high is None else f"from {low} to {high:,}"
+                raise ConfigError(f"{name} must be a whole number {within} but got {value!r}")
+        for name in ("weights", "party_weights"):
+            table = getattr(self, name)
+            if not isinstance(table, dict):
+                raise ConfigError(f"{name} must be a table of signal = weight but got {table!r}")
+            for signal, w in table.items():
+                if not _is_number(w):
+                    raise ConfigError(f"{name}.{signal} must be a number but got {w!r}")
+
     def replace(self, **changes: object) -> RiskConfig:
         return dataclasses.replace(self, **changes)
+
+
+#: The longest span of days a setting may give (a century).
+MAX_DAYS = 36_500
+
+#: Settings that are numbers (finite), and whole-number settings with their range.
+_NUMBERS = (
+    "red_threshold",
+    "amber_threshold",
+    "max_red_share",
+    "max_amber_share",
+    "party_red_share",
+    "party_amber_share",
+)
+_WHOLE = {
+    "recent_days": (1, MAX_DAYS),
+    "min_votes": (0, None),
+    "min_events": (0, None),
+    "record_days": (1, MAX_DAYS),
+    "min_party_size": (1, None),
+    "min_term_days": (0, MAX_DAYS),
+}
+
+
+def _is_number(value: object) -> bool:
+    """A finite int or float (not a bool)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def load_config(path: str | Path | None) -> RiskConfig:
@@ -248,11 +304,17 @@ def load_config(path: str | Path | None) -> RiskConfig:
     kwargs: dict = {k: v for k, v in data.items() if k not in ("weights", "party_weights", "rules")}
     for key, defaults in (("weights", DEFAULT_WEIGHTS), ("party_weights", DEFAULT_PARTY_WEIGHTS)):
         if key in data:
+            given = data[key]
+            if not isinstance(given, dict):
+                raise ConfigError(f"{p}: {key} must be a table ([{key}]) but got {given!r}")
             weights = dict(defaults)
-            weights.update({str(k): float(v) for k, v in data[key].items()})
+            weights.update({str(k): v for k, v in given.items()})
             kwargs[key] = weights
     rules = []
-    for i, r in enumerate(data.get("rules", []), 1):
+    given_rules = data.get("rules", [])
+    if not isinstance(given_rules, list) or not all(isinstance(r, dict) for r in given_rules):
+        raise ConfigError(f"{p}: rules must be tables ([[rules]]) but got {given_rules!r}")
+    for i, r in enumerate(given_rules, 1):
         try:
             rules.append(
                 Rule(
@@ -268,5 +330,5 @@ def load_config(path: str | Path | None) -> RiskConfig:
     kwargs["rules"] = tuple(rules)
     try:
         return RiskConfig(**kwargs)
-    except TypeError as exc:
+    except (ConfigError, TypeError) as exc:
         raise ConfigError(f"{p}: {exc}") from None

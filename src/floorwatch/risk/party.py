@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from floorwatch.dates import days_before
 from floorwatch.errors import FloorwatchError, NotFoundError
 from floorwatch.memberships import PARTY_SPELLS_SQL, switches
 from floorwatch.risk.claims_view import claim_counts
@@ -297,8 +298,8 @@ def party_flags(
     cfg = config or RiskConfig()
     party_id = resolve_parties(store, party)[0]
     label = store.scalar("SELECT name FROM organization WHERE id = ?", [party_id])
-    since = as_of - dt.timedelta(days=cfg.record_days)
-    recent_from = max(since, as_of - dt.timedelta(days=cfg.recent_days))
+    since = days_before(as_of, cfg.record_days)
+    recent_from = max(since, days_before(as_of, cfg.recent_days))
     orgs = against if against is not None else _groups_under(store, party_id)
     orgs_list = [orgs] if isinstance(orgs, str) else list(orgs or [])
     members = party_members(store, party_id, as_of)

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from floorwatch.dates import days_before
 from floorwatch.errors import ConvergenceWarning, NotFoundError
 from floorwatch.idealpoints import IdealPoints
 from floorwatch.idealpoints.legislature import sign_reference
@@ -220,7 +221,7 @@ def compute_signals(
     start = period_start(store, legislature, period)
     if start is None:
         raise NotFoundError(f"no dated roll calls in {legislature} on or before {as_of}")
-    recent_from = max(start, as_of - dt.timedelta(days=cfg.recent_days))
+    recent_from = max(start, days_before(as_of, cfg.recent_days))
     vm = vote_matrix(store, legislature=legislature, period=period, as_of=as_of)
     members = vm.members.copy()
     if members.empty:
@@ -230,7 +231,7 @@ def compute_signals(
     sig["n_votes"] = (~np.isnan(vm.Y)).sum(axis=1)
     dates = pd.to_datetime(vm.rollcalls["date"]).dt.date.to_numpy()
     recent_mask = np.array([d is not None and d >= recent_from for d in dates], dtype=bool)
-    before_from = recent_from - dt.timedelta(days=cfg.recent_days)
+    before_from = days_before(recent_from, cfg.recent_days)
     previous_mask = np.array(
         [d is not None and before_from <= d < recent_from for d in dates], dtype=bool
     )

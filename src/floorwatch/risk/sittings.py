@@ -13,6 +13,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from floorwatch.dates import days_before
 from floorwatch.errors import NotFoundError
 from floorwatch.metrics.attendance import attendance
 from floorwatch.risk.claims_view import claim_counts
@@ -61,7 +62,7 @@ def attendance_signals(
     start = _start(store, legislature, as_of)
     if start is None or start > as_of:
         raise NotFoundError(f"no events of {legislature} on or before {as_of}")
-    recent_from = max(start, as_of - dt.timedelta(days=config.recent_days))
+    recent_from = max(start, days_before(as_of, config.recent_days))
     att = attendance(
         store,
         basis="events",
