@@ -39,7 +39,7 @@ NAMES = {
 def _fmt(x, pct=False):
     if x is None or x != x:
         return "-"
-    return f"{x:.0%}" if pct else f"{x:.3f}"
+    return f"{x:.0%}" if pct else (f"{x:.3f}" if abs(x) >= 0.01 or x == 0 else f"{x:.5f}")
 
 
 def markdown(table: pd.DataFrame) -> str:

@@ -46,9 +46,8 @@ import pandas as pd
 from floorwatch.memberships import switches as find_switches
 from floorwatch.risk import model as hazard
 from floorwatch.risk.backtest import periods, roc_auc
-from floorwatch.risk.config import SIGNALS, RiskConfig
+from floorwatch.risk.config import RiskConfig
 from floorwatch.risk.features import PeriodRecord, period_features
-from floorwatch.risk.score import score_members
 from floorwatch.store import Store, open_store
 
 __all__ = ["LEADS", "METHODS", "Evaluation", "build_panel", "evaluate", "metrics"]
@@ -137,42 +136,87 @@ def build_panel(
     return panel, switches
 
 
-def _signals_frame(day: pd.DataFrame) -> pd.DataFrame:
-    """The hand-weighted model's signals from the harness features of one date."""
-    sig = pd.DataFrame(
-        {
-            "person_id": day["person_id"].to_numpy(),
-            "party_id": day["party_id"].to_numpy(),
-            "n_votes": day["n_votes"].to_numpy(),
-            "n_events": 0,
-        }
-    )
-    for s in SIGNALS:
-        sig[s] = np.nan
-    sig["moderation"] = day["moderation"].to_numpy()
-    sig["disloyalty"] = day["defection"].to_numpy()
-    sig["recent_disloyalty"] = day["defection_recent"].to_numpy()
-    sig["loyalty_drop"] = (day["defection_recent"] - day["defection"]).to_numpy()
-    sig["other_agreement"] = day["nearest_agreement"].to_numpy()
-    sig["agreement_rise"] = day["agreement_rise"].to_numpy()
-    sig["absence"] = day["absence"].to_numpy()
-    return sig
+_HW_SIGNALS = {
+    "moderation": "moderation",
+    "disloyalty": "defection",
+    "recent_disloyalty": "defection_recent",
+    "loyalty_drop": None,  # recent minus term defection
+    "other_agreement": "nearest_agreement",
+    "agreement_rise": "agreement_rise",
+    "absence": "absence",
+}
 
 
 def hand_weighted(
     panel: pd.DataFrame, config: RiskConfig | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Today's default model on each date of ``panel``: (score, red)."""
+    """Today's default model on every date of ``panel`` at once: (score, red). The same rule as
+    :func:`floorwatch.risk.score.score_members` (within-party percentiles of the signals,
+    parties under ``min_party_size`` against the whole chamber, the weighted mean of the
+    signals with data, red = score >= ``red_threshold`` among the top ``max_red_share`` of
+    each party, small parties pooled), vectorised over dates; signals the harness does not
+    compute (drift, streaks, whips, claims) drop out as they do where there are no data."""
     cfg = config or RiskConfig()
-    score = np.full(len(panel), np.nan)
-    red = np.zeros(len(panel), dtype=bool)
-    for _, idx in panel.groupby(
-        ["unit", "legislature", "period", "date"], dropna=False
-    ).indices.items():
-        day = panel.iloc[idx]
-        scored = score_members(_signals_frame(day), cfg)
-        score[idx] = scored["score"].to_numpy(dtype=float)
-        red[idx] = (scored["level"] == "red").to_numpy()
+    keys = ["unit", "legislature", "period", "date"]
+    day = panel.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    n_votes = panel["n_votes"].fillna(0).to_numpy(dtype=float)
+    enough = n_votes >= cfg.min_votes
+    party = pd.Series(panel["party_id"].fillna("").to_numpy(), dtype=object)
+    size = pd.Series(day).groupby([day, party.to_numpy()]).transform("size").to_numpy()
+    grp = np.where(size >= cfg.min_party_size, party.to_numpy(), "\x00all")
+    num, den = np.zeros(len(panel)), np.zeros(len(panel))
+    for sig, col in _HW_SIGNALS.items():
+        w = cfg.weights.get(sig, 0.0)
+        if w <= 0:
+            continue
+        if col is None:
+            v = (panel["defection_recent"] - panel["defection"]).to_numpy(dtype=float)
+        else:
+            v = panel[col].to_numpy(dtype=float)
+        frame = pd.DataFrame({"v": v, "day": day, "grp": grp})
+        # Small parties are compared with the whole chamber on the day.
+        pct = np.full(len(v), np.nan)
+        for keys_, mask in (
+            (["day", "grp"], grp != "\x00all"),
+            (["day"], np.ones(len(v), bool)),
+        ):
+            sub = frame[mask & ~np.isnan(v)]
+            g = sub.groupby(keys_)["v"]
+            below = g.rank(method="min") - 1
+            n = g.transform("size")
+            spread = g.transform("max") - g.transform("min")
+            share = np.where((n > 1) & (spread > 0), below / (n - 1).clip(lower=1), np.nan)
+            target = sub.index.to_numpy()
+            if keys_ == ["day"]:
+                keep = grp[target] == "\x00all"
+                pct[target[keep]] = share[keep]
+            else:
+                pct[target] = share
+        has = ~np.isnan(pct)
+        num += np.where(has, pct * w, 0.0)
+        den += np.where(has, w, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(den > 0, num / den, np.nan)
+    score = np.where(enough, score, np.nan)
+    scored = ~np.isnan(score)
+    # Red places per party: parties with fewer than 1 / max_red_share scored members pooled.
+    need = math.ceil(1 / cfg.max_red_share - 1e-9)
+    frame = pd.DataFrame({"day": day, "party": party.to_numpy(), "s": score, "ok": scored})
+    n_party = frame.groupby(["day", "party"])["ok"].transform("sum").to_numpy()
+    pool = np.where(n_party >= need, party.to_numpy(), "\x00small")
+    frame["pool"] = pool
+    n_day = frame.groupby("day")["ok"].transform("sum").to_numpy()
+    sub = frame[scored]
+    rank = sub.groupby(["day", "pool"])["s"].rank(method="first", ascending=False)
+    n_pool = sub.groupby(["day", "pool"])["s"].transform("size")
+    places = np.floor(cfg.max_red_share * n_pool + 1e-9).to_numpy()
+    small_body = n_day[sub.index.to_numpy()] < need
+    places = np.where(small_body, np.maximum(places, 1), places)
+    if cfg.red_count is not None:
+        places = np.full(len(places), cfg.red_count)
+    red = np.zeros(len(panel), bool)
+    idx = sub.index.to_numpy()
+    red[idx] = (rank.to_numpy() <= places) & (sub["s"].to_numpy() >= cfg.red_threshold)
     return score, red
 
 
@@ -235,7 +279,8 @@ def metrics(
         "red_precision": float(yg[rg].mean()) if rg.any() else math.nan,
     }
     # Per switch: red 30/60/90 days before, first red in the horizon before.
-    keyed = panel.assign(_red=red, _i=np.arange(len(panel)))
+    movers = panel["person_id"].isin(set(switches["person_id"])).to_numpy()
+    keyed = panel.loc[movers, ["person_id", "date"]].assign(_red=red[movers])
     look = {
         (pid, d): r
         for pid, d, r in zip(keyed["person_id"], keyed["date"], keyed["_red"], strict=True)
