@@ -362,6 +362,8 @@ def evaluate(
     C: float = 0.1,
     config: RiskConfig | None = None,
     no_party: tuple[str, ...] = (),
+    features: list[str] | None = None,
+    weighting: str = "units",
     progress: Callable[[str], None] | None = None,
 ) -> Evaluation:
     """Run the harness over ``stores`` (unit name -> store or path: each is one legislature of
@@ -385,8 +387,32 @@ def evaluate(
         if not p.empty:
             panels.append(p)
             sws.append(s)
+    if not panels:
+        raise ValueError("no period with dated roll calls and members")
     panel = pd.concat(panels, ignore_index=True)
     switches = pd.concat(sws, ignore_index=True)
+    ev = evaluate_panel(
+        panel, switches, horizon_days=horizon_days, red_share=red_share, C=C, config=config,
+        features=features, weighting=weighting,
+    )  # fmt: skip
+    ev.seconds = time.perf_counter() - t0
+    return ev
+
+
+def evaluate_panel(
+    panel: pd.DataFrame,
+    switches: pd.DataFrame,
+    *,
+    horizon_days: int = 180,
+    red_share: float = 0.05,
+    C: float = 0.1,
+    config: RiskConfig | None = None,
+    features: list[str] | None = None,
+    weighting: str = "units",
+) -> Evaluation:
+    """The harness's scoring over a built panel (:func:`build_panel` of every unit)."""
+    t0 = time.perf_counter()
+    panel = panel.reset_index(drop=True)
     units = list(dict.fromkeys(panel["unit"]))
     y = panel["positive"].to_numpy(bool)
     grid = panel["on_grid"].to_numpy(bool)
@@ -408,7 +434,10 @@ def evaluate(
         train = ~test & grid  # fitted on the regular grid: every 30 days, no extra dates
         if y[train].sum() == 0:
             continue
-        fitted = hazard.fit(panel[train], C=C, manifest={"units": [x for x in units if x != u]})
+        fitted = hazard.fit(
+            panel[train], C=C, features=features, weighting=weighting,
+            manifest={"units": [x for x in units if x != u]},
+        )  # fmt: skip
         models[u] = fitted
         model_p[test] = hazard.predict(fitted, panel[test])
         for m, s in scores.items():

@@ -192,8 +192,42 @@ def evidence_for(
     top: int = 5,
     votes: int = 5,
     claims: pd.DataFrame | None = None,
+    votes_only: bool = False,
 ) -> list[dict]:
-    """The evidence list of one scored member (``member`` is a row of the scored frame)."""
+    """The evidence list of one scored member (``member`` is a row of the scored frame).
+    ``votes_only``: only the concrete records (votes against the party as it was at each vote,
+    claims, user rules), for the fitted model, whose features give the rest."""
+    if votes_only:
+        out = []
+        if ctx.matrix is not None and votes:
+            cited = _votes_against_party(ctx, row, votes)
+            out.append(
+                {
+                    "signal": "votes_against_party",
+                    "value": len(cited),
+                    "detail": "the latest votes against the majority of the member's party as "
+                    "it was at each vote (cast under the party the member sits for now)",
+                    "votes": cited,
+                }
+            )
+        mine = None
+        if claims is not None and not claims.empty:
+            mine = claims[claims["person_id"] == member["person_id"]]
+        if mine is not None and not mine.empty:
+            out.append(
+                {
+                    "signal": "claims",
+                    "value": _fmt(member.get("claims")),
+                    "detail": "published claims about the member (not in the model)",
+                    "claims": [
+                        {k: _plain(v) for k, v in r.items()}
+                        for r in mine.drop(columns=["person_id"]).to_dict(orient="records")
+                    ],
+                }
+            )
+        for rule in member.get("rules") or []:
+            out.insert(0, {"signal": "rule", "rule": rule, "detail": f"user rule {rule!r} holds"})
+        return out
     items = []
     for name in SIGNALS:
         value = member.get(name)

@@ -56,8 +56,15 @@ __all__ = ["PeriodRecord", "load_period", "period_features"]
 class PeriodRecord:
     """The vote matrix of one period, cut to its dated roll calls, with per-vote party sides."""
 
-    def __init__(self, store: Store, legislature: str, period: str | None, min_group: int = 5):
-        vm = vote_matrix(store, legislature=legislature, period=period)
+    def __init__(
+        self,
+        store: Store,
+        legislature: str,
+        period: str | None,
+        min_group: int = 5,
+        as_of: dt.date | None = None,
+    ):
+        vm = vote_matrix(store, legislature=legislature, period=period, as_of=as_of)
         dates = pd.to_datetime(vm.rollcalls["date"])
         keep = dates.notna().to_numpy()
         self.legislature = legislature

@@ -25,6 +25,7 @@ import pandas as pd
 from floorwatch.errors import ConfigError
 
 __all__ = [
+    "DEFAULT_FEATURES",
     "FEATURES",
     "MODEL_VERSION",
     "contributions",
@@ -58,6 +59,21 @@ FEATURES = {
     "moderation": "position towards the nearest other group, from the party median (party SDs)",
     "votes": "yea/nay votes under the current party this term (log)",
 }
+
+
+#: The features of the shipped model, chosen by the leave-one-legislature-out harness
+#: (docs/risk.md): the scale-free ones. Raw rates, vote counts and absences differ between
+#: chambers in how they are recorded (the EP lists no absences; chambers differ tenfold in roll
+#: calls), and adding them made the model worse on the legislatures it had not seen.
+DEFAULT_FEATURES = (
+    "cw_defection_rank",
+    "cw_defection_party_rank",
+    "gap",
+    "cohesion",
+    "group_size",
+    "small_group",
+    "term_years",
+)
 
 
 def _shrunk(rate: pd.Series, n: pd.Series, by: list[pd.Series]) -> pd.Series:
@@ -108,13 +124,16 @@ def fit(
     *,
     features: list[str] | None = None,
     C: float = 0.1,
+    weighting: str = "units",
     manifest: dict | None = None,
 ) -> dict:
     """Fit the hazard model on a labelled panel (column ``positive``); returns the JSON-ready
-    model."""
+    model. ``weighting="units"`` gives every legislature (column ``unit``, else
+    ``legislature``) the same total weight, so that one big chamber does not make the model
+    its own; ``"none"`` weighs every member-date alike."""
     from sklearn.linear_model import LogisticRegression
 
-    names = list(features or FEATURES)
+    names = list(features or DEFAULT_FEATURES)
     X = design(panel)[names].to_numpy(dtype=float)
     y = panel["positive"].to_numpy(dtype=bool)
     if y.sum() == 0 or y.all():
@@ -125,8 +144,13 @@ def fit(
     sd = X.std(axis=0)
     sd[sd == 0] = 1.0
     Z = (X - mean) / sd
+    weight = None
+    if weighting == "units":
+        unit = panel["unit"] if "unit" in panel else panel["legislature"]
+        counts = unit.map(unit.value_counts()).to_numpy(dtype=float)
+        weight = len(y) / (counts * unit.nunique())
     lr = LogisticRegression(C=C, max_iter=2000)
-    lr.fit(Z, y)
+    lr.fit(Z, y, sample_weight=weight)
     return {
         "kind": "floorwatch-risk-hazard",
         "version": MODEL_VERSION,
@@ -137,6 +161,7 @@ def fit(
         "coef": [float(v) for v in lr.coef_[0]],
         "intercept": float(lr.intercept_[0]),
         "regularisation": {"penalty": "l2", "C": C},
+        "weighting": weighting,
         "prior_votes": PRIOR_VOTES,
         "manifest": {
             "fitted": dt.date.today().isoformat(),
