@@ -27,7 +27,9 @@ def _raw(congress: int):
     votes = votes.merge(members[["icpsr", "party_code"]], on="icpsr")
     votes = votes.merge(rollcalls[["rollnumber", "date"]], on="rollnumber")
     votes["date"] = pd.to_datetime(votes["date"]).dt.date
-    votes["y"] = np.where(votes.cast_code.between(1, 3), 1.0, np.where(votes.cast_code.between(4, 6), 0.0, np.nan))
+    votes["y"] = np.where(
+        votes.cast_code.between(1, 3), 1.0, np.where(votes.cast_code.between(4, 6), 0.0, np.nan)
+    )
     return members, votes
 
 
