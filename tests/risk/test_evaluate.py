@@ -187,3 +187,33 @@ def test_leave_one_legislature_out_on_shared_data(shared_data, tmp_path):
     assert set(pooled.index) == set(METHODS)
     assert (pooled["switches"] == 5).all()
     assert pooled["roc_auc"].between(0, 1).all()
+
+
+def test_risk_fit_cli_and_flags_with_the_refitted_model(tmp_path):
+    from floorwatch.cli import main
+    from floorwatch.risk import RiskConfig, flags
+
+    store = floorwatch.open(tmp_path / "s107.duckdb")
+    floorwatch.ingest_voteview(store, *vv_senate(107))
+    store.close()
+    out = tmp_path / "mine.json"
+    assert main(["risk", "fit", f"s107={tmp_path / 's107.duckdb'}", "--output", str(out)]) == 0
+    model = hazard.load(out)
+    assert model["manifest"]["units"]["s107"]["positives"] == model["manifest"]["positives"] > 0
+    store = floorwatch.open(tmp_path / "s107.duckdb", read_only=True)
+    f = flags(store, as_of="2001-05-20", config=RiskConfig(model_file=str(out)))
+    store.close()
+    scored = f[f.scored]
+    assert scored["probability"].between(0, 1).all()
+    assert (f.level == "red").sum() == int(0.05 * len(scored))
+    # Nobody is unscored for a short record alone: one vote under the current party suffices.
+    assert (f[~f.scored].n_votes < 1).all()
+
+
+def test_evaluate_cli_without_switches_is_a_clear_error(tmp_path, capsys):
+    from floorwatch.cli import main
+
+    empty = floorwatch.open(tmp_path / "empty.duckdb")
+    empty.close()
+    assert main(["evaluate", str(tmp_path / "empty.duckdb")]) == 1
+    assert "nothing to evaluate" in capsys.readouterr().err

@@ -103,7 +103,7 @@ def fit(
     C: Annotated[float, typer.Option("--C", min=1e-6, help="Inverse L2 regularisation.")] = 0.1,
 ) -> None:
     """Refit the risk model on your own stores (their dated switches); writes a JSON model
-    that ``floorwatch flags --model FILE`` uses."""
+    that flags use with ``model_file = "FILE"`` in the ``--config`` file (docs/risk.md)."""
     from floorwatch.risk import model as hazard
     from floorwatch.risk.evaluate import build_panel
     from floorwatch.store import open_store

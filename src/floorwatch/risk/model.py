@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -150,7 +151,9 @@ def fit(
         counts = unit.map(unit.value_counts()).to_numpy(dtype=float)
         weight = len(y) / (counts * unit.nunique())
     lr = LogisticRegression(C=C, max_iter=2000)
-    lr.fit(Z, y, sample_weight=weight)
+    with warnings.catch_warnings():  # a slow convergence is no message for the user
+        warnings.simplefilter("ignore")
+        lr.fit(Z, y, sample_weight=weight)
     return {
         "kind": "floorwatch-risk-hazard",
         "version": MODEL_VERSION,
