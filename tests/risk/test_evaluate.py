@@ -217,3 +217,32 @@ def test_evaluate_cli_without_switches_is_a_clear_error(tmp_path, capsys):
     empty.close()
     assert main(["evaluate", str(tmp_path / "empty.duckdb")]) == 1
     assert "nothing to evaluate" in capsys.readouterr().err
+
+
+def test_hand_weighted_baseline_is_score_members_date_by_date(s107_store):
+    """The harness's vectorised hand-weighted baseline gives the scores and red levels that
+    :func:`floorwatch.risk.score.score_members` gives on each date's signals."""
+    from floorwatch.risk.config import SIGNALS, RiskConfig
+    from floorwatch.risk.evaluate import hand_weighted
+    from floorwatch.risk.score import score_members
+
+    panel, _ = build_panel(s107_store, unit="s107")
+    score, red = hand_weighted(panel)
+    for _, idx in panel.groupby("date").indices.items():
+        day = panel.iloc[idx]
+        sig = pd.DataFrame(
+            {"person_id": day.person_id.values, "party_id": day.party_id.values,
+             "n_votes": day.n_votes.values, "n_events": 0}
+        )  # fmt: skip
+        for s in SIGNALS:
+            sig[s] = np.nan
+        sig["moderation"] = day.moderation.values
+        sig["disloyalty"] = day.defection.values
+        sig["recent_disloyalty"] = day.defection_recent.values
+        sig["loyalty_drop"] = (day.defection_recent - day.defection).values
+        sig["other_agreement"] = day.nearest_agreement.values
+        sig["agreement_rise"] = day.agreement_rise.values
+        sig["absence"] = day.absence.values
+        want = score_members(sig, RiskConfig())
+        np.testing.assert_allclose(want["score"].to_numpy(float), score[idx], equal_nan=True)
+        assert ((want["level"] == "red").to_numpy() == red[idx]).all()
