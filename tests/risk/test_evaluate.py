@@ -246,3 +246,20 @@ def test_hand_weighted_baseline_is_score_members_date_by_date(s107_store):
         want = score_members(sig, RiskConfig())
         np.testing.assert_allclose(want["score"].to_numpy(float), score[idx], equal_nan=True)
         assert ((want["level"] == "red").to_numpy() == red[idx]).all()
+
+
+def test_first_weeks_of_a_term_are_scored_and_ties_stay_green(s107_store):
+    """Three weeks into the 107th Senate (a dozen roll calls), the fitted model scores every
+    senator who has voted, where min_votes = 20 left them all unscored; members tied at the
+    edge of the red list are not split by the order of the list."""
+    from floorwatch.risk import RiskConfig, flags
+
+    f = flags(s107_store, as_of="2001-01-25")
+    voted = f[f.n_votes >= 1]
+    assert len(voted) > 90 and voted.scored.all()
+    hand = flags(s107_store, as_of="2001-01-25", config=RiskConfig(model="hand_weighted"))
+    assert not hand.scored.any()
+    red, rest = f[f.level == "red"], f[f.scored & (f.level != "red")]
+    if len(red):
+        assert red.score.min() > rest.score.max()
+    assert (f.level == "red").mean() <= 0.05

@@ -48,6 +48,7 @@ from floorwatch.risk import model as hazard
 from floorwatch.risk.backtest import periods, roc_auc
 from floorwatch.risk.config import RiskConfig
 from floorwatch.risk.features import PeriodRecord, period_features
+from floorwatch.risk.fitted import _tie_cut
 from floorwatch.store import Store, open_store
 
 __all__ = ["LEADS", "METHODS", "Evaluation", "build_panel", "evaluate", "metrics"]
@@ -221,7 +222,8 @@ def hand_weighted(
 
 
 def _top_share(panel: pd.DataFrame, score: np.ndarray, share: float) -> np.ndarray:
-    """Red: the top ``share`` of the members on each date by ``score`` (NaN never red)."""
+    """Red: the top ``share`` of the members on each date by ``score`` (NaN never red; members
+    tied with the first one left out are left out too)."""
     red = np.zeros(len(panel), dtype=bool)
     keys = ["unit", "legislature", "period", "date"]
     for _, idx in panel.groupby(keys, dropna=False).indices.items():
@@ -230,7 +232,8 @@ def _top_share(panel: pd.DataFrame, score: np.ndarray, share: float) -> np.ndarr
         ok = np.flatnonzero(~np.isnan(s))
         if places <= 0 or not len(ok):
             continue
-        top = ok[np.argsort(-s[ok], kind="stable")[:places]]
+        ranked = ok[np.argsort(-s[ok], kind="stable")]
+        top = ranked[: _tie_cut(s[ranked], places)]
         red[idx[top]] = True
     return red
 

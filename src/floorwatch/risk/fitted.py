@@ -9,7 +9,9 @@ body with fewer than ``1 / max_red_share`` scored members still has one red plac
 probability of at least ``red_probability``; amber: the next ``max_amber_share`` (or
 ``amber_count``) with at least ``amber_probability``. Places are allotted over the whole
 chamber, not per party: the probability is comparable across parties, and a party's top
-member need not be at risk. Independents and groups of one or two are scored like anyone else.
+member need not be at risk. Members tied with the first member left out of a list are left
+out too (early in a term many members share one probability). Independents and groups of one
+or two are scored like anyone else.
 """
 
 from __future__ import annotations
@@ -42,6 +44,16 @@ def member_features(store: Store, ctx: Context) -> pd.DataFrame:
     """The model's raw features of every member as of ``ctx.as_of`` (records up to it only)."""
     rec = PeriodRecord(store, ctx.legislature, ctx.period, as_of=ctx.as_of)
     return period_features(rec, [ctx.as_of])
+
+
+def _tie_cut(ranked: np.ndarray, places: int) -> int:
+    """How many of the ``ranked`` (highest first) take ``places`` places: members tied with
+    the first one left out are left out too (a tie is not broken by the order of the list)."""
+    if places >= len(ranked):
+        return len(ranked)
+    if places <= 0:
+        return 0
+    return int(np.searchsorted(-ranked, -ranked[places], side="left"))
 
 
 def _places(n: int, share: float, count: int | None, small: bool) -> int:
@@ -103,10 +115,13 @@ def fitted_levels(
     amber_n = _places(total, cfg.max_amber_share, cfg.amber_count, small)
     level = np.full(n, "green", dtype=object)
     order = np.flatnonzero(scoredm)[np.argsort(-prob[scoredm], kind="stable")]
-    for k, i in enumerate(order, 1):
-        if k <= red_n and prob[i] >= cfg.red_probability:
+    ranked = prob[order]
+    red_cut = _tie_cut(ranked, red_n)
+    amber_cut = _tie_cut(ranked, red_n + amber_n)
+    for k, i in enumerate(order):
+        if k < red_cut and prob[i] >= cfg.red_probability:
             level[i] = "red"
-        elif k <= red_n + amber_n and prob[i] >= cfg.amber_probability:
+        elif k < amber_cut and prob[i] >= cfg.amber_probability:
             level[i] = "amber"
     # User rules raise a level whatever the probability.
     for i, fired in enumerate(out["rules"]):
