@@ -263,3 +263,29 @@ def test_first_weeks_of_a_term_are_scored_and_ties_stay_green(s107_store):
     if len(red):
         assert red.score.min() > rest.score.max()
     assert (f.level == "red").mean() <= 0.05
+
+
+def test_evidence_after_a_switch_cites_only_votes_against_the_new_party(s111_store):
+    """Specter (R -> D, his last Republican vote 2009-04-29), as of 2009-12-01: every vote his
+    evidence cites was cast as a Democrat, against the majority of the Democrats voting on that
+    roll call, checked against the raw Voteview file by the party code of the row that cast
+    it; none of his Republican votes counts any more."""
+    from floorwatch.risk import flags
+
+    members, votes = _raw(111)
+    f = flags(s111_store, as_of="2009-12-01", evidence="all")
+    me = f[f.person_id == "bioguide-S000709"].iloc[0]
+    assert me["party"] == "Democratic Party"
+    cited = [v for e in me["evidence"] for v in e.get("votes", [])]
+    assert cited, "no votes against the party cited"
+    specter = set(members.loc[members.bioguide_id == "S000709", "icpsr"])
+    for v in cited:
+        roll = int(v["vote_event_id"].rsplit("-", 1)[1])
+        on_roll = votes[votes.rollnumber == roll]
+        mine = on_roll[on_roll.icpsr.isin(specter)].iloc[0]
+        assert mine.party_code == 100, v  # cast under his Democratic row
+        assert v["date"] > "2009-04-29"
+        dems = on_roll[(on_roll.party_code == 100) & on_roll.y.notna()]
+        major = "yes" if dems.y.mean() > 0.5 else "no"
+        assert v["party_majority"] == major
+        assert v["member_voted"] == ("yes" if mine.y == 1 else "no") != major
