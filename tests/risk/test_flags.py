@@ -62,7 +62,10 @@ def test_switcher_is_red_before_the_announcement(
     assert me["level"] == "red", f[["name", "level", "score"]].head(10)
     assert (f["level"] == "red").mean() <= 0.05
     _check_evidence_votes(store, real_data, congress, me)
-    assert {"signal", "value", "percentile", "detail"} <= set(me["evidence"][0])
+    # The fitted model (the default): the probability, then the features with contributions.
+    assert me["evidence"][0]["signal"] == "probability"
+    assert me["evidence"][0]["value"] == pytest.approx(me["score"], abs=1e-4)
+    assert any("contribution" in e for e in me["evidence"][1:])
 
 
 def test_no_peeking(s107_store, real_data, tmp_path):
@@ -98,7 +101,7 @@ def test_party_filter_and_levels_are_ordered(s107_store):
 def test_user_rule_raises_a_level(s107_store, tmp_path):
     cfg_file = tmp_path / "risk.toml"
     cfg_file.write_text(
-        'red_threshold = 0.99\n[[rules]]\nname = "votes against party"\n'
+        'red_threshold = 0.99\nred_probability = 1.0\n[[rules]]\nname = "votes against party"\n'
         'signal = "disloyalty"\nop = ">="\nvalue = 0.30\nlevel = "red"\n'
     )
     cfg = load_config(cfg_file)

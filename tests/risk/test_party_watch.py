@@ -175,7 +175,9 @@ def test_party_watch_on_roll_calls_scores_as_the_legislature_flags(tmp_path):
         store, data / "S107_members.csv", data / "S107_rollcalls.csv", data / "S107_votes.csv"
     )
     watch = flags(store, party="R", as_of="2001-05-20").set_index("person_id")
-    senate = flags(store, party="R", legislature="us-senate", as_of="2001-05-20")
+    # The party watch scores with the hand-weighted model (docs/risk.md).
+    hand = RiskConfig(model="hand_weighted")
+    senate = flags(store, party="R", legislature="us-senate", as_of="2001-05-20", config=hand)
     store.close()
     senate = senate.set_index("person_id")
     assert set(watch.index) == set(senate.index)

@@ -23,7 +23,7 @@ __all__ = ["app", "main"]
 # ``floorwatch --help``.
 # isort: off
 from floorwatch.cli import ingest, core, export, metrics, ideal, risk  # noqa: E402, F401
-from floorwatch.cli import claims, web, names, check  # noqa: E402, F401
+from floorwatch.cli import claims, web, names, check, evaluate  # noqa: E402, F401
 
 # isort: on
 

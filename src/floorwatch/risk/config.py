@@ -31,12 +31,16 @@ __all__ = [
     "DEFAULT_PARTY_WEIGHTS",
     "DEFAULT_WEIGHTS",
     "LEVELS",
+    "MODELS",
     "SIGNALS",
     "VOTE_SIGNALS",
     "RiskConfig",
     "Rule",
     "load_config",
 ]
+
+#: Risk models: the fitted hazard model (docs/risk.md) or today's hand-weighted percentiles.
+MODELS = ("fitted", "hand_weighted")
 
 #: Levels, from lowest to highest.
 LEVELS = ("green", "amber", "red")
@@ -177,6 +181,21 @@ class RiskConfig:
         Flags start this many days into a legislative period (too little record before).
     rules : tuple of Rule
         User rules.
+    model : str
+        ``fitted`` (default): the fitted hazard model's probability of leaving the party
+        within 180 days (:mod:`floorwatch.risk.model`), levels from it; ``hand_weighted``:
+        today's weighted mean of within-party percentiles (``weights``, ``red_threshold``,
+        ``amber_threshold``). Bodies recorded only by attendance, the party watch and
+        ``--against`` always use the hand-weighted model.
+    model_file : str or None
+        A model file written by ``floorwatch risk fit`` (default: the shipped model).
+    red_probability, amber_probability : float
+        With the fitted model: the least probability for red (amber), besides the list size
+        (``max_red_share`` / ``red_count`` of the chamber). 0: the list size alone.
+    model_min_votes : int
+        With the fitted model: members with at least this many yea/nay votes under their
+        current party are scored (the features are shrunk towards the chamber's mean, so a
+        short record is scored, not dropped).
     """
 
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
@@ -196,9 +215,26 @@ class RiskConfig:
     min_party_size: int = 5
     min_term_days: int = 30
     rules: tuple[Rule, ...] = ()
+    model: str = "fitted"
+    model_file: str | None = None
+    red_probability: float = 0.0
+    amber_probability: float = 0.0
+    model_min_votes: int = 1
 
     def __post_init__(self) -> None:
         self._check_types()
+        if not isinstance(self.model, str) or self.model not in MODELS:
+            raise ConfigError(f"model must be one of {', '.join(MODELS)} but got {self.model!r}")
+        if self.model_file is not None and not isinstance(self.model_file, str):
+            raise ConfigError(f"model_file must be a file name but got {self.model_file!r}")
+        for name in ("red_probability", "amber_probability"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ConfigError(f"{name} must be in [0, 1] but got {getattr(self, name)}")
+        if self.amber_probability > self.red_probability:
+            raise ConfigError(
+                "expected amber_probability <= red_probability but got "
+                f"{self.amber_probability} and {self.red_probability}"
+            )
         unknown = (set(self.weights) | set(self.party_weights)) - set(SIGNALS)
         if unknown:
             raise ConfigError(
@@ -270,6 +306,8 @@ _NUMBERS = (
     "max_amber_share",
     "party_red_share",
     "party_amber_share",
+    "red_probability",
+    "amber_probability",
 )
 _WHOLE = {
     "recent_days": (1, MAX_DAYS),
@@ -278,6 +316,7 @@ _WHOLE = {
     "record_days": (1, MAX_DAYS),
     "min_party_size": (1, None),
     "min_term_days": (0, MAX_DAYS),
+    "model_min_votes": (0, None),
 }
 
 

@@ -27,25 +27,47 @@ def _fmt(value: float) -> float | None:
     return None if value is None or value != value else round(float(value), 4)
 
 
-def _party_sides(ctx: Context, row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Yes and no counts of the member's party per roll call, and the other party's majority."""
+def _party_sides(ctx: Context, row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per roll call: yes and no counts of the party the member voted under *at that vote*
+    (NaN where the member voted under another party, or has no record), the other side's
+    majority, and whether the vote counts (cast under the member's current party: after a
+    switch, the old party's record no longer counts)."""
     vm = ctx.matrix
+    m = vm.Y.shape[1]
     party = vm.members["party_id"].iloc[row]
-    key = ("sides", party)
-    if key in ctx.cache:
-        return ctx.cache[key]
-    mine = (vm.members["party_id"] == party).to_numpy()
-    yes = np.nansum(vm.Y[mine] == 1, axis=0)
-    no = np.nansum(vm.Y[mine] == 0, axis=0)
+    if vm.group is None or vm.group_ids is None:  # no per-vote party: the current one
+        mine = (vm.members["party_id"] == party).to_numpy()
+        yes = np.nansum(vm.Y[mine] == 1, axis=0).astype(float)
+        no = np.nansum(vm.Y[mine] == 0, axis=0).astype(float)
+        counts = np.ones(m, dtype=bool)
+    else:
+        g = vm.group[row]
+        code = vm.group_ids.index(party) if party in vm.group_ids else -2
+        counts = g == code
+        key = ("group_sides", code)
+        if key not in ctx.cache:
+            in_g = vm.group == code
+            ctx.cache[key] = (
+                ((vm.Y == 1) & in_g).sum(axis=0).astype(float),
+                ((vm.Y == 0) & in_g).sum(axis=0).astype(float),
+            )
+        yes, no = ctx.cache[key]
     other = ctx.other_party.get(party)
-    other_major = np.full(vm.Y.shape[1], np.nan)
+    other_major = np.full(m, np.nan)
     if other:
-        theirs = (vm.members["party_id"] == other).to_numpy()
-        oy = np.nansum(vm.Y[theirs] == 1, axis=0)
-        on = np.nansum(vm.Y[theirs] == 0, axis=0)
-        other_major = np.where(oy > on, 1.0, np.where(on > oy, 0.0, np.nan))
-    ctx.cache[key] = (yes, no, other_major)
-    return yes, no, other_major
+        key = ("other", other)
+        if key not in ctx.cache:
+            if vm.group is not None and other in (vm.group_ids or []):
+                theirs = vm.group == vm.group_ids.index(other)
+                oy = ((vm.Y == 1) & theirs).sum(axis=0)
+                on = ((vm.Y == 0) & theirs).sum(axis=0)
+            else:
+                rows = (vm.members["party_id"] == other).to_numpy()
+                oy = np.nansum(vm.Y[rows] == 1, axis=0)
+                on = np.nansum(vm.Y[rows] == 0, axis=0)
+            ctx.cache[key] = np.where(oy > on, 1.0, np.where(on > oy, 0.0, np.nan))
+        other_major = ctx.cache[key]
+    return yes, no, other_major, counts
 
 
 def _rollcall_lists(ctx: Context) -> dict[str, list]:
@@ -62,11 +84,14 @@ def _rollcall_lists(ctx: Context) -> dict[str, list]:
 
 
 def _votes_against_party(ctx: Context, row: int, limit: int) -> list[dict]:
+    """The member's latest votes against the majority of their party *as it was at the vote*
+    (the members voting under that label on that roll call), cast under the party they sit
+    for now."""
     vm = ctx.matrix
     y = vm.Y[row]
-    yes, no, other_major = _party_sides(ctx, row)
+    yes, no, other_major, counts = _party_sides(ctx, row)
     major = np.where(yes > no, 1.0, np.where(no > yes, 0.0, np.nan))
-    against = ~np.isnan(y) & ~np.isnan(major) & (y != major)
+    against = counts & ~np.isnan(y) & ~np.isnan(major) & (y != major)
     idx = np.flatnonzero(against)[::-1][:limit]
     party = vm.members["party"].iloc[row]
     rc = _rollcall_lists(ctx)
@@ -167,8 +192,42 @@ def evidence_for(
     top: int = 5,
     votes: int = 5,
     claims: pd.DataFrame | None = None,
+    votes_only: bool = False,
 ) -> list[dict]:
-    """The evidence list of one scored member (``member`` is a row of the scored frame)."""
+    """The evidence list of one scored member (``member`` is a row of the scored frame).
+    ``votes_only``: only the concrete records (votes against the party as it was at each vote,
+    claims, user rules), for the fitted model, whose features give the rest."""
+    if votes_only:
+        out = []
+        if ctx.matrix is not None and votes:
+            cited = _votes_against_party(ctx, row, votes)
+            out.append(
+                {
+                    "signal": "votes_against_party",
+                    "value": len(cited),
+                    "detail": "the latest votes against the majority of the member's party as "
+                    "it was at each vote (cast under the party the member sits for now)",
+                    "votes": cited,
+                }
+            )
+        mine = None
+        if claims is not None and not claims.empty:
+            mine = claims[claims["person_id"] == member["person_id"]]
+        if mine is not None and not mine.empty:
+            out.append(
+                {
+                    "signal": "claims",
+                    "value": _fmt(member.get("claims")),
+                    "detail": "published claims about the member (not in the model)",
+                    "claims": [
+                        {k: _plain(v) for k, v in r.items()}
+                        for r in mine.drop(columns=["person_id"]).to_dict(orient="records")
+                    ],
+                }
+            )
+        for rule in member.get("rules") or []:
+            out.insert(0, {"signal": "rule", "rule": rule, "detail": f"user rule {rule!r} holds"})
+        return out
     items = []
     for name in SIGNALS:
         value = member.get(name)

@@ -75,6 +75,11 @@ def flags(
         store, when, legislature=legislature, against=against, config=cfg
     )
     scored = score_members(signals, cfg)
+    contrib = model = None
+    if cfg.model == "fitted" and ctx.matrix is not None and not against:
+        from floorwatch.risk.fitted import fitted_levels
+
+        scored, contrib, model = fitted_levels(store, scored, ctx, cfg)
     scored["legislature"] = ctx.legislature
     scored["as_of"] = when
     claims = None
@@ -83,9 +88,18 @@ def flags(
 
         claims = claim_weights(store, when)
     ev = []
-    for row, (_, member) in enumerate(scored.iterrows()):
+    for row, (key, member) in enumerate(scored.iterrows()):
         want = evidence == "all" or (evidence == "flagged" and member["level"] != "green")
-        ev.append(evidence_for(member, row, ctx, cfg, claims=claims) if want else [])
+        if not want:
+            ev.append([])
+        elif model is not None:
+            from floorwatch.risk.fitted import model_evidence
+
+            items = model_evidence(member, contrib.loc[key], model)
+            items += evidence_for(member, row, ctx, cfg, claims=claims, votes_only=True)
+            ev.append(items)
+        else:
+            ev.append(evidence_for(member, row, ctx, cfg, claims=claims))
     scored["evidence"] = ev
     if party:
         from floorwatch.metrics._filters import resolve_parties
@@ -93,7 +107,9 @@ def flags(
         ids = set(resolve_parties(store, party))
         scored = scored[scored["party_id"].isin(ids)]
     cols = list(FLAG_COLUMNS) + ["n_votes", "n_events", "unscored", "ideal_point", "rules"]
-    cols += ["scored"]
+    cols += ["scored", "probability"]
+    if "probability" not in scored:
+        scored["probability"] = float("nan")
     cols += [s for s in SIGNALS] + [f"pct_{s}" for s in SIGNALS]
     return scored.sort_values(["score", "name"], ascending=[False, True], na_position="last")[
         cols
