@@ -116,7 +116,11 @@ def _demo_findings(store, console) -> None:
             "party": r.party,
             "level": r.level,
             "score": r.score,
-            "why": r.evidence[0]["detail"] if r.evidence else "",
+            # what drove the flag most (the score column already gives the probability)
+            "why": next(
+                (e["detail"] for e in r.evidence if e.get("signal") != "probability"),
+                r.evidence[0]["detail"] if r.evidence else "",
+            ),
         }
         for r in listed.itertuples()
     ]

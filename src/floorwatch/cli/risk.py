@@ -135,7 +135,10 @@ def flags(
             "bodies": r.get("bodies"),
             "why": r.get("note")
             or r.get("unscored")
-            or "; ".join(e["detail"] for e in r["evidence"][:3]),
+            or "; ".join(
+                [e["detail"] for e in r["evidence"] if e.get("signal") != "probability"][:2]
+                or [e["detail"] for e in r["evidence"][:1]]
+            ),
         }
         for r in records
     ]

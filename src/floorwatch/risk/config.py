@@ -28,6 +28,7 @@ from pathlib import Path
 from floorwatch.errors import ConfigError
 
 __all__ = [
+    "FLAG_COLUMNS",
     "DEFAULT_PARTY_WEIGHTS",
     "DEFAULT_WEIGHTS",
     "LEVELS",
@@ -38,6 +39,21 @@ __all__ = [
     "Rule",
     "load_config",
 ]
+
+#: The leading columns of :func:`floorwatch.risk.flags.flags` (and the party watch's).
+FLAG_COLUMNS = (
+    "name",
+    "party",
+    "level",
+    "score",
+    "rank",
+    "party_rank",
+    "person_id",
+    "party_id",
+    "legislature",
+    "as_of",
+    "evidence",
+)
 
 #: Risk models: the fitted hazard model (docs/risk.md) or today's hand-weighted percentiles.
 MODELS = ("fitted", "hand_weighted")

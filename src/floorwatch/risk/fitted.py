@@ -79,7 +79,12 @@ def fitted_levels(
     if not feats.empty:
         feats = feats.reset_index(drop=True)
         p = hazard.predict(model, feats)
+        # Contributions relative to the average member scored here on this date: a feature
+        # every member shares (the time into the term, a two-party chamber's group sizes)
+        # explains no one's place on the list, so it contributes 0 and the evidence names
+        # what sets the member apart.
         c = hazard.contributions(model, feats)
+        c = c - c.mean(axis=0)
         d = hazard.design(feats)
         pos = {pid: k for k, pid in enumerate(feats["person_id"])}
         rows = [pos.get(pid, -1) for pid in out["person_id"]]
@@ -138,7 +143,10 @@ def fitted_levels(
 def _detail(name: str, value: float, contribution: float) -> str:
     direction = "raises" if contribution > 0 else "lowers"
     size = abs(contribution)
-    return f"{hazard.FEATURES[name]}: {value:.3g} ({direction} the log-odds by {size:.2f})"
+    return (
+        f"{hazard.FEATURES[name]}: {value:.3g} ({direction} the log-odds by {size:.2f} "
+        "against the chamber's average member)"
+    )
 
 
 def model_evidence(
@@ -148,7 +156,7 @@ def model_evidence(
     items = []
     for name in model["features"]:
         c = contrib.get(name)
-        if c is None or c != c:
+        if c is None or c != c or abs(c) < 0.01:  # shared by the whole chamber: no reason
             continue
         items.append((float(c), name))
     items.sort(key=lambda t: -t[0])

@@ -7,28 +7,13 @@ import datetime as dt
 import pandas as pd
 
 from floorwatch.dates import resolve_as_of
-from floorwatch.risk.config import SIGNALS, RiskConfig
+from floorwatch.risk.config import FLAG_COLUMNS, SIGNALS, RiskConfig
 from floorwatch.risk.evidence import evidence_for
 from floorwatch.risk.score import score_members
 from floorwatch.risk.signals import compute_signals
 from floorwatch.store import Store
 
 __all__ = ["FLAG_COLUMNS", "flags"]
-
-#: The leading columns of :func:`flags`.
-FLAG_COLUMNS = (
-    "name",
-    "party",
-    "level",
-    "score",
-    "rank",
-    "party_rank",
-    "person_id",
-    "party_id",
-    "legislature",
-    "as_of",
-    "evidence",
-)
 
 
 def flags(

@@ -44,10 +44,9 @@ from floorwatch.dates import days_before
 from floorwatch.errors import FloorwatchError, NotFoundError
 from floorwatch.memberships import PARTY_SPELLS_SQL, switches
 from floorwatch.risk.claims_view import claim_counts
-from floorwatch.risk.config import SIGNALS, VOTE_SIGNALS, RiskConfig
+from floorwatch.risk.config import FLAG_COLUMNS, SIGNALS, VOTE_SIGNALS, RiskConfig
 from floorwatch.risk.context import Context
 from floorwatch.risk.evidence import evidence_for
-from floorwatch.risk.flags import FLAG_COLUMNS
 from floorwatch.risk.score import score_members
 from floorwatch.risk.signals import appearances, compute_signals
 from floorwatch.store import Store
