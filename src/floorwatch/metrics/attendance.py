@@ -204,14 +204,14 @@ out AS (
            CAST(t.missed AS BIGINT) AS missed, CAST(t.unrecorded AS BIGINT) AS unrecorded,
            CAST(t.excused AS BIGINT) AS excused,
            CAST(t.suspended AS BIGINT) AS suspended,
-           CASE WHEN t.possible > 0 THEN t.attended * 1.0 / t.possible END AS rate,
+           CASE WHEN t.possible > 0 THEN CAST(t.attended AS DOUBLE) / t.possible END AS rate,
            CASE WHEN t.crucial_possible > 0
-                THEN t.crucial_attended * 1.0 / t.crucial_possible END AS crucial_rate,
+                THEN CAST(t.crucial_attended AS DOUBLE) / t.crucial_possible END AS crucial_rate,
            CAST(coalesce(s.current_streak, 0) AS BIGINT) AS current_streak,
            CAST(coalesce(s.longest_streak, 0) AS BIGINT) AS longest_streak,
            CAST(coalesce(w.w_pos, 0) AS BIGINT) AS window_possible,
-           CASE WHEN w.w_pos > 0 THEN w.w_att * 1.0 / w.w_pos END AS window_rate,
-           CASE WHEN w.p_pos > 0 THEN w.p_att * 1.0 / w.p_pos END AS previous_rate
+           CASE WHEN w.w_pos > 0 THEN CAST(w.w_att AS DOUBLE) / w.w_pos END AS window_rate,
+           CASE WHEN w.p_pos > 0 THEN CAST(w.p_att AS DOUBLE) / w.p_pos END AS previous_rate
     FROM totals t
     LEFT JOIN person p ON p.id = t.person_id
     LEFT JOIN last_party lp ON lp.person_id = t.person_id
