@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from floorwatch.errors import StoreError
 
-__all__ = ["ENGINES", "Engine", "EngineStore", "open_engine_store"]
+__all__ = ["ENGINES", "Engine", "EngineStore", "map_groups", "open_engine_store"]
 
 #: Engines :func:`open_engine_store` knows (``duckdb`` over a folder means DuckDB over Parquet).
 ENGINES = ("duckdb", "spark")
@@ -176,3 +176,40 @@ def open_engine_store(path: str | os.PathLike[str], engine: str = "duckdb") -> E
 
         eng = ParquetDuckDBEngine(path, manifest)
     return EngineStore(eng, path, int(manifest["schema_version"]))
+
+
+def map_groups(
+    store: Any,
+    sql: str,
+    params: Params,
+    by: Sequence[str],
+    func: Any,
+    schema: Sequence[tuple[str, str]],
+    *,
+    workers: int = 1,
+) -> pd.DataFrame:
+    """Run ``func`` (pandas DataFrame -> DataFrame; picklable, no shared state) on each group
+    of the rows of ``sql`` with the same values of ``by``, and return the results together,
+    ordered by ``by``.
+
+    On a Spark store each group runs inside Spark (``groupBy(...).applyInPandas``: on the
+    cluster's workers); else the rows are read here and the groups run in this process, or in
+    ``workers`` processes. ``schema`` names the output columns and their SQL types (STRING,
+    DOUBLE, BIGINT).
+    """
+    engine = getattr(store, "engine", None)
+    if engine is not None and hasattr(engine, "map_groups"):
+        out = engine.map_groups(sql, params, list(by), func, list(schema))
+    else:
+        frame = store.query(sql, params)
+        groups = [g for _, g in frame.groupby(list(by), dropna=False, sort=True)]
+        if workers > 1 and len(groups) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                parts = list(pool.map(func, groups))
+        else:
+            parts = [func(g) for g in groups]
+        cols = [c for c, _ in schema]
+        out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    return out.sort_values(list(by), kind="mergesort").reset_index(drop=True)
