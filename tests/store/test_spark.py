@@ -13,13 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from realdata import REQUIRE_SHARED, TESTDATA
 
 import floorwatch
 from floorwatch.export import export_store
 from floorwatch.ingest.rollcalls import ingest_rollcalls
 from floorwatch.metrics import agreement, attendance, cohesion, loyalty, rice, violations
 from floorwatch.metrics.loyalty import party_unity_votes
+from realdata import REQUIRE_SHARED, TESTDATA
 
 
 def _need_spark() -> None:

@@ -168,7 +168,6 @@ def loyalty(
     params["min_size"] = int(
         min_party_size if min_party_size is not None else default("min_party_size")
     )
-    side = side_sql("b")
     sql = f"""WITH {ballot_ctes(scope)},
 {_major_ctes()},
 scored AS (
@@ -204,7 +203,8 @@ SELECT a.person_id, coalesce(p.name, a.person_id) AS name, a.party_id,
        CAST(a.votes AS BIGINT) AS votes, CAST(a.with_party AS BIGINT) AS with_party,
        CASE WHEN a.votes > 0 THEN CAST(a.with_party AS DOUBLE) / a.votes END AS loyalty,
        CAST(a.attended AS BIGINT) AS attended, CAST(a.rebellions AS BIGINT) AS rebellions,
-       CASE WHEN a.attended > 0 THEN CAST(a.rebellions AS DOUBLE) / a.attended END AS rebellion_rate,
+       CASE WHEN a.attended > 0 THEN CAST(a.rebellions AS DOUBLE) / a.attended END
+           AS rebellion_rate,
        CAST(a.unity_votes AS BIGINT) AS unity_votes,
        CAST(a.unity_with_party AS BIGINT) AS unity_with_party,
        CASE WHEN a.unity_votes > 0 THEN CAST(a.unity_with_party AS DOUBLE) / a.unity_votes END

@@ -150,7 +150,8 @@ class EngineStore:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<floorwatch.EngineStore {self.engine.name} {self.path} schema={self.schema_version}>"
+        name = self.engine.name
+        return f"<floorwatch.EngineStore {name} {self.path} schema={self.schema_version}>"
 
 
 def open_engine_store(path: str | os.PathLike[str], engine: str = "duckdb") -> EngineStore:
