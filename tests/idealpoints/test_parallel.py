@@ -4,7 +4,6 @@ local process pool, and the CLI's ``ideal --all --workers``."""
 from __future__ import annotations
 
 import numpy as np
-from realdata import TESTDATA, vv_senate
 
 import floorwatch
 from floorwatch.cli import main
@@ -12,6 +11,7 @@ from floorwatch.idealpoints.legislature import ideal_points
 from floorwatch.idealpoints.parallel import ideal_points_by_legislature
 from floorwatch.ingest.rollcalls import ingest_rollcalls
 from floorwatch.votematrix import matrix_from_ballots, vote_matrix
+from realdata import TESTDATA, vv_senate
 
 
 def _two_legislatures(path):
