@@ -62,10 +62,17 @@ class EngineStore:
 
     read_only = True
 
-    def __init__(self, engine: Engine, path: str | os.PathLike[str], schema_version: int) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        path: str | os.PathLike[str],
+        schema_version: int,
+        columns: dict[str, dict[str, str]] | None = None,
+    ) -> None:
         self.engine = engine
         self.path = Path(path)
         self._schema_version = schema_version
+        self._columns = columns or {}
 
     @property
     def schema_version(self) -> int:
@@ -92,6 +99,20 @@ class EngineStore:
     def records(self, sql: str, params: Params = None) -> list[dict]:
         """Run a read query and return a list of dicts (column name -> value)."""
         return self.engine.arrow(sql, params).to_pylist()
+
+    def rows(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        """Run a read query and return its rows as tuples (column order of the query)."""
+        table = self.engine.arrow(sql, params)
+        columns = [c.to_pylist() for c in table.columns]
+        return list(zip(*columns, strict=True)) if columns else []
+
+    def column_types(self, table: str) -> dict[str, str]:
+        """Column name -> SQL type name of a table (as the DuckDB store gave them)."""
+        if table not in self._columns:
+            from floorwatch.errors import NotFoundError
+
+            raise NotFoundError(f"{self.path}: no table {table!r} in the Parquet store")
+        return dict(self._columns[table])
 
     def scalar(self, sql: str, params: Params = None) -> Any:
         table = self.engine.arrow(sql, params)
@@ -176,7 +197,8 @@ def open_engine_store(path: str | os.PathLike[str], engine: str = "duckdb") -> E
         from floorwatch.store.duckdb_engine import ParquetDuckDBEngine
 
         eng = ParquetDuckDBEngine(path, manifest)
-    return EngineStore(eng, path, int(manifest["schema_version"]))
+    columns = {t: dict(spec["columns"]) for t, spec in manifest["tables"].items()}
+    return EngineStore(eng, path, int(manifest["schema_version"]), columns)
 
 
 def map_groups(

@@ -64,8 +64,7 @@ def write_parquet_store(store: Any, folder: str | os.PathLike[str]) -> list[Path
     out: list[Path] = []
     tables: dict[str, dict[str, Any]] = {}
     for table in (*TABLES, *store.extra_tables()):
-        described = store.records(f"DESCRIBE SELECT * FROM {table}")
-        columns = [[r["column_name"], r["column_type"]] for r in described]
+        columns = [[c, t] for c, t in store.column_types(table).items()]
         if table in PARTITIONED:
             target = folder / table
             sql = (
