@@ -202,7 +202,9 @@ def switches(
     sql = f"SELECT * FROM ({_SWITCHES_SQL}) s"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    frame = store.query(sql + " ORDER BY date_to, name", params)
+    frame = store.query(
+        sql + " ORDER BY date_to, name, person_id, from_party_id, to_party_id, legislature", params
+    )
     for col in ("date_from", "date_to"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
     return frame

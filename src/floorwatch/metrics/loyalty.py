@@ -212,7 +212,7 @@ SELECT a.person_id, coalesce(p.name, a.person_id) AS name, a.party_id,
 FROM agg a
 LEFT JOIN person p ON p.id = a.person_id
 LEFT JOIN organization o ON o.id = a.party_id
-ORDER BY loyalty ASC NULLS LAST, rebellion_rate DESC NULLS LAST, name, person_id"""
+ORDER BY loyalty ASC NULLS LAST, rebellion_rate DESC NULLS LAST, name, person_id, party_id"""
     frame = run(store, sql, params)
     return frame[list(LOYALTY_COLUMNS)]
 
