@@ -103,7 +103,7 @@ def _calls(store):
         "cohesion": lambda s: cohesion(s, period="month"),
         "rice": lambda s: rice(s),
         "agreement": lambda s: agreement(s, party, window=30),
-        "violations": lambda s: violations(s, infer_direction=True),
+        "violations": lambda s: violations(s, infer_direction=True, min_party_size=2),
         "switches": lambda s: floorwatch.switches(s, include_elections=True),
     }
 
