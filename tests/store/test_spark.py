@@ -137,7 +137,8 @@ def test_every_metric_equal_on_spark_and_duckdb(dataset, request):
     rows = {}
     for name, call in _calls(duck).items():
         a, b = call(duck), call(spark)
-        _same(a, b, f"{dataset}.{name}")
+        worst = _same(a, b, f"{dataset}.{name}")
+        print(f"{dataset}.{name}: {len(a)} rows, largest float difference {worst:.1e}")
         rows[name] = len(a)
     # the comparisons are not vacuous: the metrics have rows on this data
     for name in ("loyalty", "attendance_votes", "cohesion", "rice", "agreement", "violations"):
