@@ -154,28 +154,29 @@ r AS (
 ),
 g AS (
     SELECT r.*,
-           sum(pos) OVER (PARTITION BY person_id ORDER BY k
-                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rg,
-           sum(CASE WHEN pos = 1 AND att = 0 THEN 1 ELSE 0 END)
-               OVER (PARTITION BY person_id ORDER BY k
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS mg,
-           sum(pos) OVER (PARTITION BY person_id) AS last_rg,
-           max(CASE WHEN party_id IS NOT NULL THEN k END)
-               OVER (PARTITION BY person_id) AS party_k
+           sum(pos) OVER w AS rg,
+           sum(CASE WHEN pos = 1 AND att = 0 THEN 1 ELSE 0 END) OVER w AS mg,
+           sum(pos) OVER a AS last_rg,
+           max(CASE WHEN party_id IS NOT NULL THEN k END) OVER a AS party_k
     FROM r
+    WINDOW w AS (PARTITION BY person_id ORDER BY k
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+           a AS (PARTITION BY person_id ORDER BY k
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ),
 ordered AS (
     SELECT g.*, last_rg - rg + 1 AS rn_desc,
            CASE WHEN pos = 1 AND att = 0 THEN rg - mg END AS island
     FROM g
 ),
-runs AS (
-    SELECT ordered.*,
-           CASE WHEN island IS NOT NULL
-                THEN count(*) OVER (PARTITION BY person_id, island) END AS run_len,
-           CASE WHEN island IS NOT NULL
-                THEN max(rg) OVER (PARTITION BY person_id, island) END AS run_end
-    FROM ordered
+islands AS (
+    SELECT person_id, count(*) AS run_len, max(rg) AS run_end, max(last_rg) AS last_rg
+    FROM ordered WHERE island IS NOT NULL GROUP BY person_id, island
+),
+streaks AS (
+    SELECT person_id, max(run_len) AS longest_streak,
+           max(CASE WHEN run_end = last_rg THEN run_len ELSE 0 END) AS current_streak
+    FROM islands GROUP BY person_id
 ),
 totals AS (
     SELECT person_id, sum(pos) AS possible, sum(att) AS attended,
@@ -185,14 +186,12 @@ totals AS (
            sum(CASE WHEN status = 'suspended' THEN 1 ELSE 0 END) AS suspended,
            sum(CASE WHEN pos = 1 THEN crucial ELSE 0 END) AS crucial_possible,
            sum(CASE WHEN att = 1 THEN crucial ELSE 0 END) AS crucial_attended,
-           max(run_len) AS longest_streak,
-           max(CASE WHEN run_end = last_rg THEN run_len ELSE 0 END) AS current_streak,
            sum(CASE WHEN pos = 1 AND {cur} THEN 1 ELSE 0 END) AS w_pos,
            sum(CASE WHEN pos = 1 AND {cur} THEN att ELSE 0 END) AS w_att,
            sum(CASE WHEN pos = 1 AND {prev} THEN 1 ELSE 0 END) AS p_pos,
            sum(CASE WHEN pos = 1 AND {prev} THEN att ELSE 0 END) AS p_att,
            max(CASE WHEN k = party_k THEN party_id END) AS party_id
-    FROM runs GROUP BY person_id
+    FROM ordered GROUP BY person_id
 ),
 out AS (
     SELECT t.person_id, coalesce(p.name, t.person_id) AS name, t.party_id,
@@ -204,14 +203,15 @@ out AS (
            CASE WHEN t.possible > 0 THEN CAST(t.attended AS DOUBLE) / t.possible END AS rate,
            CASE WHEN t.crucial_possible > 0
                 THEN CAST(t.crucial_attended AS DOUBLE) / t.crucial_possible END AS crucial_rate,
-           CAST(coalesce(t.current_streak, 0) AS BIGINT) AS current_streak,
-           CAST(coalesce(t.longest_streak, 0) AS BIGINT) AS longest_streak,
+           CAST(coalesce(s.current_streak, 0) AS BIGINT) AS current_streak,
+           CAST(coalesce(s.longest_streak, 0) AS BIGINT) AS longest_streak,
            CAST(coalesce(t.w_pos, 0) AS BIGINT) AS window_possible,
            CASE WHEN t.w_pos > 0 THEN CAST(t.w_att AS DOUBLE) / t.w_pos END AS window_rate,
            CASE WHEN t.p_pos > 0 THEN CAST(t.p_att AS DOUBLE) / t.p_pos END AS previous_rate
     FROM totals t
     LEFT JOIN person p ON p.id = t.person_id
     LEFT JOIN organization o ON o.id = t.party_id
+    LEFT JOIN streaks s ON s.person_id = t.person_id
 )
 SELECT out.*, window_rate - previous_rate AS window_change FROM out
 ORDER BY rate ASC NULLS LAST, name, person_id"""
