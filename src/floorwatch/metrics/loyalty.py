@@ -33,7 +33,7 @@ from __future__ import annotations
 import pandas as pd
 
 from floorwatch.metrics._filters import Scope, resolve_scope, run
-from floorwatch.metrics._rollcalls import attended_sql, ballot_ctes, side_sql
+from floorwatch.metrics._rollcalls import attended_sql, ballot_ctes, line_ctes, side_sql
 from floorwatch.settings import default
 from floorwatch.store import Store
 
@@ -58,16 +58,8 @@ LOYALTY_COLUMNS = (
 
 
 def _major_ctes() -> str:
-    """CTEs (after :func:`ballot_ctes`) ending in ``lu``: each ballot with its party's line on
-    the roll call and the roll call's party-unity status, computed by windows over the ballots
-    (one read of the votes for the lines, one more for the two major parties' sizes).
-
-    Columns added to ``ballot``'s: ``side``, ``att``, ``is_major`` (the member's party is one of
-    the two major parties of the chamber and period), ``whip``, ``whip_line``, ``free``,
-    ``yes``, ``no``, ``abstain`` (the party's counts on the roll call), ``majority``, and
-    ``unity_rc`` (1 when the roll call is a party-unity vote).
-    """
-    return f"""sizes AS (
+    """CTEs (after ``line``) ending in ``unity``: the two major parties and party-unity votes."""
+    return """sizes AS (
     SELECT b.organization_id, coalesce(b.period_id, '') AS pk, b.party_id,
            count(DISTINCT b.person_id) AS n
     FROM ballot b WHERE b.party_id IS NOT NULL AND b.position IN (1, -1)
@@ -80,42 +72,16 @@ major AS (
         FROM sizes
     ) x WHERE rk <= 2
 ),
-lb AS (
-    SELECT b.*, {side_sql("b")} AS side, {attended_sql("b")} AS att,
-           CASE WHEN mj.party_id IS NOT NULL THEN 1 ELSE 0 END AS is_major,
-           wd.direction AS whip,
-           CASE wd.direction WHEN 'yes' THEN 1 WHEN 'no' THEN -1 WHEN 'abstain' THEN 0
-           END AS whip_line,
-           CASE WHEN coalesce(b.classification, '') = 'free vote'
-                  OR coalesce(wd.direction, '') = 'free' THEN 1 ELSE 0 END AS free
-    FROM ballot b
-    LEFT JOIN major mj ON mj.organization_id = b.organization_id
-                      AND mj.pk = coalesce(b.period_id, '') AND mj.party_id = b.party_id
-    LEFT JOIN whip_direction wd ON wd.vote_event_id = b.vote_event_id
-                               AND wd.organization_id = b.party_id
-    WHERE b.party_id IS NOT NULL AND b.has_vote = 1
+mline AS (
+    SELECT l.vote_event_id, l.party_id, l.majority, l.free
+    FROM line l JOIN ve ON ve.vote_event_id = l.vote_event_id
+    JOIN major m ON m.organization_id = ve.organization_id
+                AND m.pk = coalesce(ve.period_id, '') AND m.party_id = l.party_id
 ),
-lw AS (
-    SELECT lb.*,
-           sum(CASE WHEN side = 1 THEN 1 ELSE 0 END)
-               OVER (PARTITION BY vote_event_id, party_id) AS yes,
-           sum(CASE WHEN side = -1 THEN 1 ELSE 0 END)
-               OVER (PARTITION BY vote_event_id, party_id) AS no,
-           sum(CASE WHEN position = 0 AND option IN ('abstain', 'present') THEN 1 ELSE 0 END)
-               OVER (PARTITION BY vote_event_id, party_id) AS abstain
-    FROM lb
-),
-lm AS (
-    SELECT lw.*, CASE WHEN yes > no THEN 1 WHEN no > yes THEN -1 END AS majority FROM lw
-),
-lu AS (
-    SELECT lm.*,
-           CASE WHEN max(CASE WHEN is_major = 1 AND free = 0 THEN majority END)
-                         OVER (PARTITION BY vote_event_id) = 1
-                 AND min(CASE WHEN is_major = 1 AND free = 0 THEN majority END)
-                         OVER (PARTITION BY vote_event_id) = -1
-                THEN 1 ELSE 0 END AS unity_rc
-    FROM lm
+unity AS (
+    SELECT vote_event_id FROM mline WHERE free = 0
+    GROUP BY vote_event_id
+    HAVING count(*) = 2 AND min(majority) = -1 AND max(majority) = 1
 )"""
 
 
@@ -168,17 +134,25 @@ def loyalty(
     params["min_size"] = int(
         min_party_size if min_party_size is not None else default("min_party_size")
     )
+    side = side_sql("b")
     sql = f"""WITH {ballot_ctes(scope)},
+{line_ctes()},
 {_major_ctes()},
 scored AS (
-    SELECT person_id, party_id, option, side, att, majority, free,
-           CASE WHEN free = 1 THEN NULL WHEN whip_line IS NOT NULL THEN whip_line
-                WHEN yes + no >= $min_size THEN majority END AS vv_line,
-           CASE WHEN free = 1 THEN NULL WHEN whip_line IS NOT NULL THEN whip_line
-                ELSE majority END AS pw_line,
-           CASE WHEN unity_rc = 1 AND is_major = 1 THEN 1 ELSE 0 END AS unity
-    FROM lu
-    WHERE {scope.party_filter("lu.party_id")}
+    SELECT b.person_id, b.party_id, b.option, {side} AS side, {attended_sql("b")} AS att,
+           l.majority, l.free,
+           CASE WHEN l.free = 1 THEN NULL WHEN l.whip_line IS NOT NULL THEN l.whip_line
+                WHEN l.yes + l.no >= $min_size THEN l.majority END AS vv_line,
+           CASE WHEN l.free = 1 THEN NULL WHEN l.whip_line IS NOT NULL THEN l.whip_line
+                ELSE l.majority END AS pw_line,
+           CASE WHEN u.vote_event_id IS NOT NULL AND mj.party_id IS NOT NULL
+                THEN 1 ELSE 0 END AS unity
+    FROM ballot b
+    JOIN line l ON l.vote_event_id = b.vote_event_id AND l.party_id = b.party_id
+    LEFT JOIN unity u ON u.vote_event_id = b.vote_event_id
+    LEFT JOIN major mj ON mj.organization_id = b.organization_id
+                      AND mj.pk = coalesce(b.period_id, '') AND mj.party_id = b.party_id
+    WHERE {scope.party_filter("b.party_id")}
 ),
 agg AS (
     SELECT person_id, party_id,
@@ -239,15 +213,14 @@ def party_unity_votes(
         dict(date_from=date_from, date_to=date_to, as_of=as_of, legislature=legislature),
     )
     sql = f"""WITH {ballot_ctes(scope)},
+{line_ctes()},
 {_major_ctes()}
 SELECT ve.id AS vote_event_id, ve.start_date AS date, ve.seq,
        coalesce(ve.question, ve.motion_text) AS question,
-       max(CASE WHEN lu.is_major = 1 AND lu.majority = 1 THEN lu.party_id END) AS party_a,
-       'yes' AS majority_a,
-       max(CASE WHEN lu.is_major = 1 AND lu.majority = -1 THEN lu.party_id END) AS party_b,
-       'no' AS majority_b
-FROM lu JOIN vote_event ve ON ve.id = lu.vote_event_id
-WHERE lu.unity_rc = 1
+       max(CASE WHEN ml.majority = 1 THEN ml.party_id END) AS party_a, 'yes' AS majority_a,
+       max(CASE WHEN ml.majority = -1 THEN ml.party_id END) AS party_b, 'no' AS majority_b
+FROM unity u JOIN mline ml ON ml.vote_event_id = u.vote_event_id
+JOIN vote_event ve ON ve.id = u.vote_event_id
 GROUP BY ve.id, ve.start_date, ve.seq, coalesce(ve.question, ve.motion_text)
 ORDER BY ve.start_date ASC NULLS FIRST, ve.seq, ve.id"""
     return run(store, sql, params)
