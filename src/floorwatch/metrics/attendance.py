@@ -142,9 +142,11 @@ def _summary(cur: str, prev: str) -> str:
     """CTEs and the final SELECT over ``rec`` (item_id, person_id, party_id, d, k, crucial,
     status, recorded); ``k`` orders the records in time.
 
-    Everything per member is computed by windows partitioned by the member (running counts
-    number the records, and the missed ones, so that a run of misses is an "island") and one
-    GROUP BY: ``rec`` is read once, and no window spans every record.
+    The totals are one GROUP BY over ``rec``; the streaks and rolling windows number the
+    possible records (only the columns they need) by windows partitioned by the member, and
+    the missed ones again, so that a run of misses is an "island"; no window spans every
+    record. Row numbers over a narrow projection, not running sums over whole records:
+    DuckDB sorts every column a window carries, and a framed running sum costs more again.
     """
     return f""",
 r AS (
@@ -153,30 +155,32 @@ r AS (
     FROM rec
 ),
 g AS (
-    SELECT r.*,
-           sum(pos) OVER w AS rg,
-           sum(CASE WHEN pos = 1 AND att = 0 THEN 1 ELSE 0 END) OVER w AS mg,
-           sum(pos) OVER a AS last_rg,
-           max(CASE WHEN party_id IS NOT NULL THEN k END) OVER a AS party_k
-    FROM r
-    WINDOW w AS (PARTITION BY person_id ORDER BY k
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-           a AS (PARTITION BY person_id ORDER BY k
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    SELECT person_id, att, d, k,
+           row_number() OVER (PARTITION BY person_id ORDER BY k) AS rg,
+           count(*) OVER (PARTITION BY person_id) AS last_rg
+    FROM r WHERE pos = 1
 ),
-ordered AS (
-    SELECT g.*, last_rg - rg + 1 AS rn_desc,
-           CASE WHEN pos = 1 AND att = 0 THEN rg - mg END AS island
-    FROM g
-),
+ordered AS (SELECT g.*, last_rg - rg + 1 AS rn_desc FROM g),
 islands AS (
     SELECT person_id, count(*) AS run_len, max(rg) AS run_end, max(last_rg) AS last_rg
-    FROM ordered WHERE island IS NOT NULL GROUP BY person_id, island
+    FROM (
+        SELECT person_id, rg, last_rg,
+               rg - row_number() OVER (PARTITION BY person_id ORDER BY k) AS island
+        FROM g WHERE att = 0
+    ) m GROUP BY person_id, island
 ),
 streaks AS (
     SELECT person_id, max(run_len) AS longest_streak,
            max(CASE WHEN run_end = last_rg THEN run_len ELSE 0 END) AS current_streak
     FROM islands GROUP BY person_id
+),
+win AS (
+    SELECT person_id,
+           sum(CASE WHEN {cur} THEN 1 ELSE 0 END) AS w_pos,
+           sum(CASE WHEN {cur} THEN att ELSE 0 END) AS w_att,
+           sum(CASE WHEN {prev} THEN 1 ELSE 0 END) AS p_pos,
+           sum(CASE WHEN {prev} THEN att ELSE 0 END) AS p_att
+    FROM ordered GROUP BY person_id
 ),
 totals AS (
     SELECT person_id, sum(pos) AS possible, sum(att) AS attended,
@@ -186,12 +190,8 @@ totals AS (
            sum(CASE WHEN status = 'suspended' THEN 1 ELSE 0 END) AS suspended,
            sum(CASE WHEN pos = 1 THEN crucial ELSE 0 END) AS crucial_possible,
            sum(CASE WHEN att = 1 THEN crucial ELSE 0 END) AS crucial_attended,
-           sum(CASE WHEN pos = 1 AND {cur} THEN 1 ELSE 0 END) AS w_pos,
-           sum(CASE WHEN pos = 1 AND {cur} THEN att ELSE 0 END) AS w_att,
-           sum(CASE WHEN pos = 1 AND {prev} THEN 1 ELSE 0 END) AS p_pos,
-           sum(CASE WHEN pos = 1 AND {prev} THEN att ELSE 0 END) AS p_att,
-           max(CASE WHEN k = party_k THEN party_id END) AS party_id
-    FROM ordered GROUP BY person_id
+           arg_max(party_id, CASE WHEN party_id IS NOT NULL THEN k END) AS party_id
+    FROM r GROUP BY person_id
 ),
 out AS (
     SELECT t.person_id, coalesce(p.name, t.person_id) AS name, t.party_id,
@@ -205,13 +205,14 @@ out AS (
                 THEN CAST(t.crucial_attended AS DOUBLE) / t.crucial_possible END AS crucial_rate,
            CAST(coalesce(s.current_streak, 0) AS BIGINT) AS current_streak,
            CAST(coalesce(s.longest_streak, 0) AS BIGINT) AS longest_streak,
-           CAST(coalesce(t.w_pos, 0) AS BIGINT) AS window_possible,
-           CASE WHEN t.w_pos > 0 THEN CAST(t.w_att AS DOUBLE) / t.w_pos END AS window_rate,
-           CASE WHEN t.p_pos > 0 THEN CAST(t.p_att AS DOUBLE) / t.p_pos END AS previous_rate
+           CAST(coalesce(w.w_pos, 0) AS BIGINT) AS window_possible,
+           CASE WHEN w.w_pos > 0 THEN CAST(w.w_att AS DOUBLE) / w.w_pos END AS window_rate,
+           CASE WHEN w.p_pos > 0 THEN CAST(w.p_att AS DOUBLE) / w.p_pos END AS previous_rate
     FROM totals t
     LEFT JOIN person p ON p.id = t.person_id
     LEFT JOIN organization o ON o.id = t.party_id
     LEFT JOIN streaks s ON s.person_id = t.person_id
+    LEFT JOIN win w ON w.person_id = t.person_id
 )
 SELECT out.*, window_rate - previous_rate AS window_change FROM out
 ORDER BY rate ASC NULLS LAST, name, person_id"""
