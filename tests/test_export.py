@@ -128,11 +128,24 @@ def test_json_and_parquet_exports(small, tmp_path):
     ve = next(r for r in data["vote_event"] if r["id"] == "uk-commons-2003-03-18-118")
     assert ve["start_date"] == "2003-03-18" and ve["crucial"] == 1.0
     export_store(small, "parquet", tmp_path / "pq")
+    partitioned = {"vote_event", "vote", "vote_count", "whip_direction"}
     for table, n in small.counts().items():
-        t = pq.read_table(tmp_path / "pq" / f"{table}.parquet")
-        assert t.num_rows == n, table
-    schema = pq.read_schema(tmp_path / "pq" / "vote_event.parquet")
+        if table in partitioned:
+            files = sorted((tmp_path / "pq" / table).rglob("*.parquet"))
+            rows = sum(pq.read_metadata(f).num_rows for f in files)
+            # one Hive partition folder per legislature of the roll calls
+            assert all(f.parent.name.startswith("legislature=") for f in files), table
+            assert rows == n, table
+        else:
+            assert pq.read_table(tmp_path / "pq" / f"{table}.parquet").num_rows == n, table
+    folders = {f.parent.name for f in (tmp_path / "pq" / "vote_event").rglob("*.parquet")}
+    legislatures = set(small.query("SELECT DISTINCT organization_id FROM vote_event").iloc[:, 0])
+    assert folders == {f"legislature={x}" for x in legislatures}
+    schema = pq.read_schema(next((tmp_path / "pq" / "vote_event").rglob("*.parquet")))
     assert str(schema.field("start_date").type) == "date32[day]"
+    # the folder opens again as a (read-only) store with the same rows
+    with floorwatch.open(tmp_path / "pq") as back:
+        assert back.counts() == small.counts()
 
 
 def test_export_errors(small, tmp_path):

@@ -13,7 +13,11 @@
   deadline is left empty when it was the default window, as it was given. Claim resolutions
   are not exported: ``floorwatch claims resolve`` recomputes them (manual verdicts are lost).
 * ``json``: one file, an object mapping each table name to a list of rows (objects).
-* ``parquet``: one file per table in a folder, with the store's column types (pyarrow).
+* ``parquet``: the partitioned Parquet layout (:mod:`floorwatch.store.parquet`): one file per
+  table, except roll calls, votes, counts and whip directions, split into one Hive partition
+  folder per legislature (``vote/legislature=us-senate/...``), and a manifest. The folder opens
+  again as a read-only store (``floorwatch --db FOLDER ...``, DuckDB over the files, or
+  ``floorwatch --engine spark --db FOLDER ...``).
 * ``popolo``: one Popolo JSON file (https://www.popoloproject.com/specs/): ``persons`` (with
   ``identifiers`` and ``other_names``), ``organizations``, ``memberships``, ``areas``,
   ``events`` (with ``attendees``), ``vote_events`` (with ``counts`` and ``votes``). floorwatch
@@ -203,14 +207,9 @@ def _templates(store: Store, folder: Path) -> list[Path]:
 
 
 def _parquet(store: Store, folder: Path) -> list[Path]:
-    import pyarrow.parquet as pq
+    from floorwatch.store.parquet import write_parquet_store
 
-    files = []
-    for table in _tables(store):
-        path = folder / f"{table}.parquet"
-        pq.write_table(store.arrow(f"SELECT * FROM {table}"), path)
-        files.append(path)
-    return files
+    return write_parquet_store(store, folder)
 
 
 def _records(store: Store, sql: str) -> list[dict[str, Any]]:

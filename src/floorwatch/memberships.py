@@ -49,8 +49,10 @@ FROM membership m JOIN organization o ON o.id = m.organization_id
 WHERE o.classification = 'party' AND m.on_behalf_of_id IS NULL
 """
 
-_SEAT_SWITCHES_SQL = f"""
-WITH spells AS ({PARTY_SPELLS_SQL}),
+#: CTEs (after ``spells``) ending in ``seat_sw``: changes of the party a seat is held for. Kept
+#: in the one WITH of :data:`_SWITCHES_SQL` (no nested WITH: Spark rejects the repeated name
+#: once SQLGlot hoists it).
+_SEAT_SWITCHES_CTES = f"""
 ordered AS (
     SELECT *,
         lag(party_id) OVER w AS prev_party,
@@ -62,7 +64,8 @@ ordered AS (
                  ORDER BY start_date NULLS FIRST,
                           CASE WHEN start_reason IN ({_REASONS}) THEN 1 ELSE 0 END,
                           end_date)
-)
+),
+seat_sw AS (
 SELECT o.person_id, p.name, o.legislature_id AS legislature,
        o.prev_party AS from_party_id, fp.name AS from_party,
        o.party_id AS to_party_id, tp.name AS to_party,
@@ -78,15 +81,15 @@ JOIN person p ON p.id = o.person_id
 LEFT JOIN organization fp ON fp.id = o.prev_party
 LEFT JOIN organization tp ON tp.id = o.party_id
 WHERE o.prev_party IS NOT NULL AND o.prev_party <> o.party_id AND o.legislature_id <> ''
-"""
+)"""
 
 #: Groups a person can leave a party for (a direct membership of one is a possible switch).
 GROUP_CLASSIFICATIONS = ("party", "faction", "breakaway group")
 _GROUPS = ", ".join(f"'{c}'" for c in GROUP_CLASSIFICATIONS)
 
 _SWITCHES_SQL = f"""
-WITH seat_sw AS ({_SEAT_SWITCHES_SQL}),
-spells AS ({PARTY_SPELLS_SQL}),
+WITH spells AS ({PARTY_SPELLS_SQL}),
+{_SEAT_SWITCHES_CTES},
 grp AS (
     SELECT m.person_id, m.organization_id AS party_id, o.classification, m.start_date,
            m.end_date, m.start_reason, m.end_reason, m.id AS membership_id
@@ -199,7 +202,9 @@ def switches(
     sql = f"SELECT * FROM ({_SWITCHES_SQL}) s"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    frame = store.query(sql + " ORDER BY date_to, name", params)
+    frame = store.query(
+        sql + " ORDER BY date_to, name, person_id, from_party_id, to_party_id, legislature", params
+    )
     for col in ("date_from", "date_to"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
     return frame

@@ -16,7 +16,15 @@ from floorwatch.dates import parse_date
 from floorwatch.errors import NotFoundError
 from floorwatch.store import Store
 
-__all__ = ["VoteMatrix", "default_period", "legislatures", "resolve_legislature", "vote_matrix"]
+__all__ = [
+    "BALLOT_COLUMNS",
+    "VoteMatrix",
+    "default_period",
+    "legislatures",
+    "matrix_from_ballots",
+    "resolve_legislature",
+    "vote_matrix",
+]
 
 
 @dataclass
@@ -146,53 +154,13 @@ def vote_matrix(
         FROM vote_event ve WHERE {cond} ORDER BY ve.start_date NULLS LAST, ve.seq, ve.id""",
         params,
     )
-    ranked = f"""WITH rc AS (
-            SELECT ve.id, row_number() OVER (ORDER BY ve.start_date NULLS LAST, ve.seq, ve.id)
-                   - 1 AS c
-            FROM vote_event ve WHERE {cond}),
-        vv AS (SELECT v.voter_id, coalesce(v.group_id, '') AS group_id, rc.c, v.position,
-                      v.option FROM vote v JOIN rc ON rc.id = v.vote_event_id)"""
-    arrays = store.numpy(
-        f"""{ranked}
-        SELECT dense_rank() OVER (ORDER BY voter_id) - 1 AS r, c,
-               coalesce(position, 9) AS position,
-               CASE WHEN option IN ('not voting', 'absent') THEN 1 ELSE 0 END AS missed,
-               dense_rank() OVER (ORDER BY group_id) - 1 AS g
-        FROM vv""",
+    ballots = store.query(
+        f"""SELECT v.vote_event_id, v.voter_id, v.group_id, v.position, v.option
+        FROM vote v JOIN vote_event ve ON ve.id = v.vote_event_id WHERE {cond}""",
         params,
     )
-    voters = [
-        v
-        for (v,) in store.rows(
-            f"{ranked} SELECT DISTINCT voter_id FROM vv ORDER BY voter_id", params
-        )
-    ]
-    groups = [
-        g
-        for (g,) in store.rows(
-            f"{ranked} SELECT DISTINCT group_id FROM vv ORDER BY group_id", params
-        )
-    ]
-    n, m = len(voters), len(rollcalls)
-    r = np.asarray(arrays["r"], dtype=np.int64)
-    c = np.asarray(arrays["c"], dtype=np.int64)
-    g = np.asarray(arrays["g"], dtype=np.int64)
-    pos = np.asarray(arrays["position"], dtype=np.int64)
-    Y = np.full((n, m), np.nan)
-    side = (pos == 1) | (pos == -1)
-    Y[r[side], c[side]] = (pos[side] == 1).astype(float)
-    recorded = np.zeros((n, m), dtype=bool)
-    recorded[r, c] = True
-    missed = np.zeros((n, m), dtype=bool)
-    missed[r, c] = np.asarray(arrays["missed"], dtype=bool)
-    group = np.full((n, m), -1, dtype=np.int64)
-    group[r, c] = g
-    # A member's party: the group of their latest recorded vote.
-    order = np.lexsort((c, r))
-    last = np.full(n, -1, dtype=np.int64)
-    last[r[order]] = g[order]
-    party_ids = [groups[k] or None if k >= 0 else None for k in last]
-    members = pd.DataFrame({"person_id": voters, "party_id": party_ids})
+    vm = matrix_from_ballots(ballots, rollcalls, legislature=legislature, period=period)
+    members = vm.members[["person_id", "party_id"]]
     names = pd.DataFrame({"person_id": [], "name": [], "party": []})
     if not members.empty:
         store.register("_vm_members", members)
@@ -204,14 +172,78 @@ def vote_matrix(
             )
         finally:
             store.unregister("_vm_members")
-    members = members.merge(names, on="person_id", how="left")[
+    vm.members = members.merge(names, on="person_id", how="left")[
         ["person_id", "name", "party_id", "party"]
     ]
+    return vm
+
+
+#: The columns :func:`matrix_from_ballots` reads from its ballots table.
+BALLOT_COLUMNS = ("vote_event_id", "voter_id", "group_id", "position", "option")
+
+
+def matrix_from_ballots(
+    ballots: pd.DataFrame,
+    rollcalls: pd.DataFrame | None = None,
+    *,
+    legislature: str | None = None,
+    period: str | None = None,
+) -> VoteMatrix:
+    """The vote matrix of one legislature and period from its ballots: a pure function.
+
+    ``ballots`` has one row per vote record, columns :data:`BALLOT_COLUMNS` (the ``vote``
+    table's); ``rollcalls`` gives the columns in order (``vote_event_id`` first; ``date``,
+    ``seq``, ``question``... kept). Without ``rollcalls`` the columns are the roll calls of
+    the ballots ordered by ``date`` (undated last), ``seq`` and id, when the ballots carry
+    ``date`` and ``seq``, else by id. Rows are the voters by id; a member's ``party_id`` is the
+    group of their latest recorded vote. ``name`` and ``party`` are left empty (None): the
+    store fills them in :func:`vote_matrix`.
+
+    No store, no shared state: the same function runs in :func:`vote_matrix`, in a local
+    process pool and inside Spark's ``applyInPandas`` (one legislature per group).
+    """
+    if rollcalls is None:
+        cols = [c for c in ("vote_event_id", "date", "seq") if c in ballots.columns]
+        rollcalls = ballots[cols].drop_duplicates("vote_event_id")
+        keys = [c for c in ("date", "seq") if c in rollcalls.columns] + ["vote_event_id"]
+        rollcalls = rollcalls.sort_values(keys, na_position="last", kind="mergesort")
+        rollcalls = rollcalls.reset_index(drop=True)
+    col_of = pd.Series(np.arange(len(rollcalls)), index=rollcalls["vote_event_id"].to_numpy())
+    voters = sorted(set(ballots["voter_id"]))
+    group_key = ballots["group_id"].where(ballots["group_id"].notna(), "").astype(str)
+    groups = sorted(set(group_key))
+    n, m = len(voters), len(rollcalls)
+    r = pd.Index(voters).get_indexer(ballots["voter_id"]).astype(np.int64)
+    c = col_of.reindex(ballots["vote_event_id"].to_numpy()).to_numpy()
+    keep = ~np.isnan(c.astype(float)) if len(c) else np.zeros(0, dtype=bool)
+    c = np.where(keep, c, 0).astype(np.int64)
+    g = pd.Index(groups).get_indexer(group_key).astype(np.int64)
+    pos = ballots["position"].fillna(9).to_numpy().astype(np.int64)
+    missed_rows = ballots["option"].isin(("not voting", "absent")).to_numpy()
+    r, c, g, pos, missed_rows = r[keep], c[keep], g[keep], pos[keep], missed_rows[keep]
+    Y = np.full((n, m), np.nan)
+    side = (pos == 1) | (pos == -1)
+    Y[r[side], c[side]] = (pos[side] == 1).astype(float)
+    recorded = np.zeros((n, m), dtype=bool)
+    recorded[r, c] = True
+    missed = np.zeros((n, m), dtype=bool)
+    missed[r, c] = missed_rows
+    group = np.full((n, m), -1, dtype=np.int64)
+    group[r, c] = g
+    # A member's party: the group of their latest recorded vote.
+    order = np.lexsort((c, r))
+    last = np.full(n, -1, dtype=np.int64)
+    last[r[order]] = g[order]
+    party_ids = [groups[k] or None if k >= 0 else None for k in last]
+    members = pd.DataFrame(
+        {"person_id": voters, "name": None, "party_id": party_ids, "party": None},
+        columns=["person_id", "name", "party_id", "party"],
+    )
     return VoteMatrix(
         Y,
         members,
         rollcalls,
-        legislature,
+        legislature or "",
         period,
         recorded,
         missed,

@@ -45,6 +45,7 @@ app = typer.Typer(
 
 class _State:
     db: Path | None = None
+    engine: str | None = None
 
 
 state = _State()
@@ -56,13 +57,22 @@ def _global(
         Path | None,
         typer.Option("--db", help="Store file (default: $FLOORWATCH_DB or ./floorwatch.duckdb)."),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="duckdb (default) or spark: with spark, --db is a folder written by "
+            "`export --format parquet`, opened read-only, and queries run on Spark SQL.",
+        ),
+    ] = None,
 ) -> None:
     state.db = db
+    state.engine = engine
 
 
 def get_store(*, read_only: bool = False) -> Store:
-    """Open the store named by ``--db`` / ``FLOORWATCH_DB``."""
-    return open_store(state.db, read_only=read_only)
+    """Open the store named by ``--db`` / ``FLOORWATCH_DB`` (with ``--engine``)."""
+    return open_store(state.db, read_only=read_only, engine=state.engine)
 
 
 FormatOption = Annotated[

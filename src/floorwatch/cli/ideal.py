@@ -8,6 +8,7 @@ import typer
 
 from floorwatch.cli.common import AsOfOption, FormatOption, LegislatureOption, app, get_store
 from floorwatch.cli.output import Format, render
+from floorwatch.errors import NotFoundError
 from floorwatch.idealpoints.legislature import ideal_points, ideal_windows
 
 __all__: list[str] = []
@@ -67,10 +68,29 @@ def ideal(
             "largest party)."
         ),
     ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Every legislature and period, each fitted alone (whole periods, 1 dim); "
+            "with --engine spark the fits run inside Spark.",
+        ),
+    ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="With --all: local worker processes.")
+    ] = 1,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Ideal points by EM (binary IRT after Imai, Lo & Olmsted 2016)."""
     with get_store(read_only=True) as store:
+        if every:
+            from floorwatch.idealpoints.parallel import ideal_points_by_legislature
+
+            frame = ideal_points_by_legislature(store, workers=workers, sign_party=sign_party)
+            if frame.empty:
+                raise NotFoundError("too little record to estimate ideal points anywhere")
+            render(frame, fmt, columns=list(frame.columns), title="Ideal points per legislature")
+            return
         if window:
             frame = ideal_windows(
                 store,

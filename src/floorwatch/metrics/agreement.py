@@ -220,10 +220,12 @@ out AS (
     SELECT a.person_id, coalesce(p.name, a.person_id) AS name, a.party_id,
            coalesce(o.name, a.party_id) AS party, CAST(a.in_group AS INTEGER) AS in_group,
            CAST(a.votes AS BIGINT) AS votes, CAST(a.agreed AS BIGINT) AS agreed,
-           a.agreed * 1.0 / a.votes AS agreement,
+           CAST(a.agreed AS DOUBLE) / a.votes AS agreement,
            CAST(a.w_votes AS BIGINT) AS window_votes,
-           CASE WHEN a.w_votes > 0 THEN a.w_agreed * 1.0 / a.w_votes END AS window_agreement,
-           CASE WHEN a.p_votes > 0 THEN a.p_agreed * 1.0 / a.p_votes END AS previous_agreement
+           CASE WHEN a.w_votes > 0 THEN CAST(a.w_agreed AS DOUBLE) / a.w_votes END
+               AS window_agreement,
+           CASE WHEN a.p_votes > 0 THEN CAST(a.p_agreed AS DOUBLE) / a.p_votes END
+               AS previous_agreement
     FROM agg a LEFT JOIN person p ON p.id = a.person_id
     LEFT JOIN organization o ON o.id = a.party_id
 )

@@ -140,47 +140,39 @@ rec AS (
 
 def _summary(cur: str, prev: str) -> str:
     """CTEs and the final SELECT over ``rec`` (item_id, person_id, party_id, d, k, crucial,
-    status, recorded); ``k`` orders the records in time."""
+    status, recorded); ``k`` orders the records in time.
+
+    The totals are one GROUP BY over ``rec``; the streaks and rolling windows number the
+    possible records (only the columns they need) by windows partitioned by the member, and
+    the missed ones again, so that a run of misses is an "island"; no window spans every
+    record. Row numbers over a narrow projection, not running sums over whole records:
+    DuckDB sorts every column a window carries, and a framed running sum costs more again.
+    """
     return f""",
 r AS (
     SELECT rec.*, CASE WHEN status = 'attended' THEN 1 ELSE 0 END AS att,
            CASE WHEN status IN ('attended', 'missed') THEN 1 ELSE 0 END AS pos
     FROM rec
 ),
-totals AS (
-    SELECT person_id, sum(pos) AS possible, sum(att) AS attended,
-           sum(pos) - sum(att) AS missed,
-           sum(CASE WHEN status = 'missed' AND recorded = 0 THEN 1 ELSE 0 END) AS unrecorded,
-           sum(CASE WHEN status = 'excused' THEN 1 ELSE 0 END) AS excused,
-           sum(CASE WHEN status = 'suspended' THEN 1 ELSE 0 END) AS suspended,
-           sum(CASE WHEN pos = 1 THEN crucial ELSE 0 END) AS crucial_possible,
-           sum(CASE WHEN att = 1 THEN crucial ELSE 0 END) AS crucial_attended
-    FROM r GROUP BY person_id
-),
-pk AS (
-    SELECT person_id, row_number() OVER (ORDER BY person_id) AS pk
-    FROM (SELECT DISTINCT person_id FROM r) x
-),
 g AS (
-    SELECT r.person_id, r.att, r.d, r.k, pk.pk,
-           row_number() OVER (ORDER BY pk.pk, r.k) AS rg
-    FROM r JOIN pk ON pk.person_id = r.person_id WHERE r.pos = 1
+    SELECT person_id, att, d, k,
+           row_number() OVER (PARTITION BY person_id ORDER BY k) AS rg,
+           count(*) OVER (PARTITION BY person_id) AS last_rg
+    FROM r WHERE pos = 1
 ),
-gb AS (SELECT person_id, max(rg) AS last_rg FROM g GROUP BY person_id),
-ordered AS (
-    SELECT g.person_id, g.att, g.d, gb.last_rg - g.rg + 1 AS rn_desc
-    FROM g JOIN gb ON gb.person_id = g.person_id
-),
-runs AS (
-    SELECT person_id, count(*) AS len, max(rg) AS end_rg FROM (
-        SELECT person_id, rg, rg - row_number() OVER (ORDER BY pk, k) AS island
+ordered AS (SELECT g.*, last_rg - rg + 1 AS rn_desc FROM g),
+islands AS (
+    SELECT person_id, count(*) AS run_len, max(rg) AS run_end, max(last_rg) AS last_rg
+    FROM (
+        SELECT person_id, rg, last_rg,
+               rg - row_number() OVER (PARTITION BY person_id ORDER BY k) AS island
         FROM g WHERE att = 0
     ) m GROUP BY person_id, island
 ),
 streaks AS (
-    SELECT runs.person_id, max(len) AS longest_streak,
-           max(CASE WHEN runs.end_rg = gb.last_rg THEN len ELSE 0 END) AS current_streak
-    FROM runs JOIN gb ON gb.person_id = runs.person_id GROUP BY runs.person_id
+    SELECT person_id, max(run_len) AS longest_streak,
+           max(CASE WHEN run_end = last_rg THEN run_len ELSE 0 END) AS current_streak
+    FROM islands GROUP BY person_id
 ),
 win AS (
     SELECT person_id,
@@ -190,32 +182,35 @@ win AS (
            sum(CASE WHEN {prev} THEN att ELSE 0 END) AS p_att
     FROM ordered GROUP BY person_id
 ),
-last_k AS (
-    SELECT person_id, max(k) AS k FROM r WHERE party_id IS NOT NULL GROUP BY person_id
-),
-last_party AS (
-    SELECT r.person_id, r.party_id FROM r
-    JOIN last_k ON last_k.person_id = r.person_id AND last_k.k = r.k
+totals AS (
+    SELECT person_id, sum(pos) AS possible, sum(att) AS attended,
+           sum(pos) - sum(att) AS missed,
+           sum(CASE WHEN status = 'missed' AND recorded = 0 THEN 1 ELSE 0 END) AS unrecorded,
+           sum(CASE WHEN status = 'excused' THEN 1 ELSE 0 END) AS excused,
+           sum(CASE WHEN status = 'suspended' THEN 1 ELSE 0 END) AS suspended,
+           sum(CASE WHEN pos = 1 THEN crucial ELSE 0 END) AS crucial_possible,
+           sum(CASE WHEN att = 1 THEN crucial ELSE 0 END) AS crucial_attended,
+           arg_max(party_id, CASE WHEN party_id IS NOT NULL THEN k END) AS party_id
+    FROM r GROUP BY person_id
 ),
 out AS (
-    SELECT t.person_id, coalesce(p.name, t.person_id) AS name, lp.party_id,
-           coalesce(o.name, lp.party_id) AS party,
+    SELECT t.person_id, coalesce(p.name, t.person_id) AS name, t.party_id,
+           coalesce(o.name, t.party_id) AS party,
            CAST(t.possible AS BIGINT) AS possible, CAST(t.attended AS BIGINT) AS attended,
            CAST(t.missed AS BIGINT) AS missed, CAST(t.unrecorded AS BIGINT) AS unrecorded,
            CAST(t.excused AS BIGINT) AS excused,
            CAST(t.suspended AS BIGINT) AS suspended,
-           CASE WHEN t.possible > 0 THEN t.attended * 1.0 / t.possible END AS rate,
+           CASE WHEN t.possible > 0 THEN CAST(t.attended AS DOUBLE) / t.possible END AS rate,
            CASE WHEN t.crucial_possible > 0
-                THEN t.crucial_attended * 1.0 / t.crucial_possible END AS crucial_rate,
+                THEN CAST(t.crucial_attended AS DOUBLE) / t.crucial_possible END AS crucial_rate,
            CAST(coalesce(s.current_streak, 0) AS BIGINT) AS current_streak,
            CAST(coalesce(s.longest_streak, 0) AS BIGINT) AS longest_streak,
            CAST(coalesce(w.w_pos, 0) AS BIGINT) AS window_possible,
-           CASE WHEN w.w_pos > 0 THEN w.w_att * 1.0 / w.w_pos END AS window_rate,
-           CASE WHEN w.p_pos > 0 THEN w.p_att * 1.0 / w.p_pos END AS previous_rate
+           CASE WHEN w.w_pos > 0 THEN CAST(w.w_att AS DOUBLE) / w.w_pos END AS window_rate,
+           CASE WHEN w.p_pos > 0 THEN CAST(w.p_att AS DOUBLE) / w.p_pos END AS previous_rate
     FROM totals t
     LEFT JOIN person p ON p.id = t.person_id
-    LEFT JOIN last_party lp ON lp.person_id = t.person_id
-    LEFT JOIN organization o ON o.id = lp.party_id
+    LEFT JOIN organization o ON o.id = t.party_id
     LEFT JOIN streaks s ON s.person_id = t.person_id
     LEFT JOIN win w ON w.person_id = t.person_id
 )

@@ -67,9 +67,9 @@ rc AS (
     SELECT l.vote_event_id, ve.organization_id, ve.period_id, ve.start_date AS date, ve.seq, ve.k,
            l.party_id, l.yes, l.no, l.abstain,
            CASE WHEN l.yes + l.no > 0
-                THEN abs(l.yes - l.no) * 1.0 / (l.yes + l.no) END AS rice,
+                THEN CAST(abs(l.yes - l.no) AS DOUBLE) / (l.yes + l.no) END AS rice,
            CASE WHEN l.yes + l.no + l.abstain > 0
-                THEN ({_MAX3} - 0.5 * ((l.yes + l.no + l.abstain) - {_MAX3}))
+                THEN (CAST({_MAX3} AS DOUBLE) - 0.5 * ((l.yes + l.no + l.abstain) - {_MAX3}))
                      / (l.yes + l.no + l.abstain) END AS agreement_index
     FROM line l JOIN ve ON ve.vote_event_id = l.vote_event_id
     WHERE l.yes + l.no + l.abstain >= $min_size AND {scope.party_filter("l.party_id")}{free}
@@ -127,7 +127,7 @@ def _period_sql(period: str | int) -> str:
             raise InputError(f"period: expected a positive number of roll calls but got {period}")
         return (
             "'block ' || CAST(CAST(floor((row_number() OVER (PARTITION BY rc.party_id "
-            "ORDER BY rc.k) - 1) * 1.0 / $block)"
+            "ORDER BY rc.k) - 1) / CAST($block AS DOUBLE))"
             " AS INTEGER) + 1 AS VARCHAR)"
         )
     if period == "month":

@@ -175,17 +175,18 @@ agg AS (
 SELECT a.person_id, coalesce(p.name, a.person_id) AS name, a.party_id,
        coalesce(o.name, a.party_id) AS party,
        CAST(a.votes AS BIGINT) AS votes, CAST(a.with_party AS BIGINT) AS with_party,
-       CASE WHEN a.votes > 0 THEN a.with_party * 1.0 / a.votes END AS loyalty,
+       CASE WHEN a.votes > 0 THEN CAST(a.with_party AS DOUBLE) / a.votes END AS loyalty,
        CAST(a.attended AS BIGINT) AS attended, CAST(a.rebellions AS BIGINT) AS rebellions,
-       CASE WHEN a.attended > 0 THEN a.rebellions * 1.0 / a.attended END AS rebellion_rate,
+       CASE WHEN a.attended > 0 THEN CAST(a.rebellions AS DOUBLE) / a.attended END
+           AS rebellion_rate,
        CAST(a.unity_votes AS BIGINT) AS unity_votes,
        CAST(a.unity_with_party AS BIGINT) AS unity_with_party,
-       CASE WHEN a.unity_votes > 0 THEN a.unity_with_party * 1.0 / a.unity_votes END
+       CASE WHEN a.unity_votes > 0 THEN CAST(a.unity_with_party AS DOUBLE) / a.unity_votes END
            AS party_unity
 FROM agg a
 LEFT JOIN person p ON p.id = a.person_id
 LEFT JOIN organization o ON o.id = a.party_id
-ORDER BY loyalty ASC NULLS LAST, rebellion_rate DESC NULLS LAST, name, person_id"""
+ORDER BY loyalty ASC NULLS LAST, rebellion_rate DESC NULLS LAST, name, person_id, party_id"""
     frame = run(store, sql, params)
     return frame[list(LOYALTY_COLUMNS)]
 

@@ -286,13 +286,20 @@ def open_store(
     *,
     read_only: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    engine: str | None = None,
 ) -> Store:
     """Open (creating and migrating if needed) the store at ``path``.
 
     ``path`` defaults to ``$FLOORWATCH_DB`` or ``./floorwatch.duckdb``. While another process
-    holds the file, wait up to ``lock_timeout`` seconds for it.
+    holds the file, wait up to ``lock_timeout`` seconds for it. A folder written by ``export
+    --format parquet``, or any ``engine`` but ``duckdb`` (``spark``), opens a read-only
+    :class:`~floorwatch.store.engine.EngineStore` instead (see :mod:`floorwatch.store.engine`).
     """
     from floorwatch.settings import resolve_db_path
 
     target = resolve_db_path(path) if path != ":memory:" else ":memory:"
+    if engine not in (None, "duckdb") or (target != ":memory:" and Path(target).is_dir()):
+        from floorwatch.store.engine import open_engine_store
+
+        return open_engine_store(target, engine or "duckdb")  # type: ignore[return-value]
     return Store(target, read_only=read_only, lock_timeout=lock_timeout)

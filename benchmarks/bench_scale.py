@@ -1,0 +1,264 @@
+"""Benchmark: the metrics on 10^6, 10^7 and 10^8 votes in the partitioned Parquet layout, on
+DuckDB and on Spark local mode.
+
+A real legislature (Voteview's House 107: 429,335 votes, 445 members) is ingested, exported
+with ``export --format parquet`` and replicated R times into R legislatures
+(``us-house-r0``, ``us-house-r1``...: the roll calls, votes, seats and party spells copied,
+ids suffixed), one Hive partition each, to reach each size. Each (engine, size) runs in a
+child process: the time of each metric call, the child's peak resident memory (with Spark:
+the driver JVM's too, sampled), and, on Spark, the scans of ``vote`` in each statement's
+physical plan.
+
+Metrics: loyalty (with party unity), attendance on roll calls, cohesion by month, agreement
+with the Republicans, whip violations by inferred direction.
+
+Run: python benchmarks/bench_scale.py [--sizes 1e6,1e7,1e8] [--engines duckdb,spark]
+         [--spark-max 1e7] [--work /tmp/fw-scale]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+HOUSE = SHARED / "voteview-hsall"
+
+METRICS = ("loyalty", "attendance", "cohesion", "agreement", "violations")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def build_base(work: Path) -> Path:
+    """House 107 ingested and exported as Parquet (once)."""
+    import floorwatch
+    from floorwatch.export import export_store
+
+    base = work / "base"
+    if (base / "_floorwatch.json").exists():
+        return base
+    store = floorwatch.open(work / "house107.duckdb")
+    floorwatch.ingest_voteview(
+        store, HOUSE / "HSall_members.csv", None, HOUSE / "H107_votes.csv", congresses={107}
+    )
+    export_store(store, "parquet", base)
+    store.close()
+    return base
+
+
+def replicate(base: Path, out: Path, copies: int) -> int:
+    """Write ``copies`` replicas of the base legislature as a Parquet store in ``out``;
+    return the number of votes."""
+    import duckdb
+
+    manifest = json.loads((base / "_floorwatch.json").read_text())
+    if (out / "_floorwatch.json").exists():
+        con = duckdb.connect()
+        n = con.execute(
+            f"SELECT count(*) FROM read_parquet({_literal(str(out / 'vote' / '**' / '*.parquet'))})"
+        ).fetchone()[0]
+        return int(n)
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+
+    def src(table: str) -> str:
+        spec = manifest["tables"][table]
+        path = base / spec["path"]
+        if spec.get("partition"):
+            cols = ", ".join(f'"{c}"' for c, _ in spec["columns"])
+            glob = _literal(str(path / "**" / "*.parquet"))
+            return f"(SELECT {cols} FROM read_parquet({glob}, hive_partitioning = true))"
+        return f"read_parquet({_literal(str(path))})"
+
+    rep = f"range({copies}) r(i)"
+    sfx = "'-r' || CAST(r.i AS VARCHAR)"
+    house = "us-house"
+    chambers = f"(SELECT id FROM {src('organization')} WHERE id = '{house}')"
+    copies_sql = {
+        "organization": f"""SELECT * FROM {src("organization")} WHERE id <> '{house}'
+            UNION ALL SELECT o.* REPLACE (o.id || {sfx} AS id) FROM {src("organization")} o,
+            {rep} WHERE o.id = '{house}'""",
+        "membership": f"""SELECT * FROM {src("membership")}
+            WHERE organization_id NOT IN {chambers}
+            UNION ALL SELECT m.* REPLACE (m.id || {sfx} AS id,
+                                          m.organization_id || {sfx} AS organization_id)
+            FROM {src("membership")} m, {rep} WHERE m.organization_id IN {chambers}""",
+        "vote_event": f"""SELECT v.* REPLACE (v.id || {sfx} AS id,
+                                          v.organization_id || {sfx} AS organization_id),
+                   v.organization_id || {sfx} AS legislature
+            FROM {src("vote_event")} v, {rep}""",
+        "vote": f"""SELECT v.* REPLACE (v.vote_event_id || {sfx} AS vote_event_id),
+                   '{house}' || {sfx} AS legislature
+            FROM {src("vote")} v, {rep}""",
+    }
+    for table, spec in manifest["tables"].items():
+        if table in ("vote_event", "vote"):
+            target = out / table
+            con.execute(
+                f"COPY ({copies_sql[table]}) TO {_literal(str(target))} "
+                "(FORMAT parquet, PARTITION_BY (legislature), OVERWRITE_OR_IGNORE true)"
+            )
+        elif spec.get("partition"):  # vote_count, whip_direction: empty in Voteview's files
+            continue
+        else:
+            sql = copies_sql.get(table, f"SELECT * FROM {src(table)}")
+            con.execute(f"COPY ({sql}) TO {_literal(str(out / spec['path']))} (FORMAT parquet)")
+    (out / "_floorwatch.json").write_text(json.dumps(manifest))
+    n = con.execute(
+        f"SELECT count(*) FROM read_parquet({_literal(str(out / 'vote' / '**' / '*.parquet'))})"
+    ).fetchone()[0]
+    return int(n)
+
+
+def child(engine: str, folder: str) -> None:
+    """Run the metrics once on ``folder`` with ``engine``; print one JSON line."""
+    import warnings
+
+    warnings.simplefilter("ignore")
+    import floorwatch
+    from floorwatch.metrics import agreement, attendance, cohesion, loyalty, violations
+
+    t0 = time.perf_counter()
+    store = floorwatch.open(folder, engine=engine)
+    opened = time.perf_counter() - t0
+    calls = {
+        "loyalty": lambda s: loyalty(s),
+        "attendance": lambda s: attendance(s, basis="votes"),
+        "cohesion": lambda s: cohesion(s, period="month"),
+        "agreement": lambda s: agreement(s, "us-party-200"),
+        "violations": lambda s: violations(s, infer_direction=True),
+    }
+    out: dict = {"open_s": opened, "metrics": {}}
+    for name, call in calls.items():
+        plans = getattr(store.engine, "plans", None)
+        if plans is not None:
+            plans.clear()
+        t = time.perf_counter()
+        rows = len(call(store))
+        row = {"seconds": time.perf_counter() - t, "rows": rows}
+        if plans is not None:
+            from floorwatch.store.spark import vote_scans
+
+            row["vote_scans"] = [vote_scans(p) for p in plans]
+        out["metrics"][name] = row
+    print("RESULT " + json.dumps(out), flush=True)
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and its descendants."""
+    kids: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            kids.setdefault(int(fields[1]), []).append(int(entry))
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(kids.get(p, []))
+    return total
+
+
+def run_child(engine: str, folder: Path, timeout: float) -> dict:
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", engine, str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        stdout, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return {"timeout": timeout, "peak_mib": peak[0] / 2**20}
+    sampler.join()
+    for line in stdout.splitlines():
+        if line.startswith("RESULT "):
+            result = json.loads(line[7:])
+            result["peak_mib"] = peak[0] / 2**20
+            return result
+    return {"error": f"exit {proc.returncode}", "peak_mib": peak[0] / 2**20}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1e6,1e7,1e8")
+    parser.add_argument("--engines", default="duckdb,spark")
+    parser.add_argument("--spark-max", type=float, default=1e7, help="largest size on Spark")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per child run")
+    parser.add_argument("--work", default=None, help="folder for the stores (kept)")
+    parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    if not HOUSE.is_dir():
+        sys.exit(f"needs {HOUSE} (the development datasets)")
+    work = Path(args.work or tempfile.mkdtemp(prefix="fw-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    base = build_base(work)
+    base_votes = 429_335
+    print(f"{'engine':7} {'votes':>12} {'open s':>7} " + " ".join(f"{m:>11}" for m in METRICS)
+          + f" {'total s':>8} {'s/1e6':>6} {'peak MiB':>9}  vote scans per metric")  # fmt: skip
+    results = []
+    for size in [float(s) for s in args.sizes.split(",")]:
+        copies = max(1, math.ceil(size / base_votes))
+        folder = work / f"x{copies}"
+        t = time.perf_counter()
+        votes = replicate(base, folder, copies)
+        made = time.perf_counter() - t
+        print(f"# {votes:,} votes ({copies} copies of House 107), layout written in {made:.1f} s",
+              flush=True)  # fmt: skip
+        for engine in args.engines.split(","):
+            if engine == "spark" and size > args.spark_max:
+                print(f"spark   {votes:>12,} skipped (--spark-max {args.spark_max:.0e})")
+                continue
+            r = run_child(engine, folder, args.timeout)
+            results.append({"engine": engine, "votes": votes, **r})
+            if "metrics" not in r:
+                print(f"{engine:7} {votes:>12,} {r}", flush=True)
+                continue
+            secs = [r["metrics"][m]["seconds"] for m in METRICS]
+            scans = {m: sum(r["metrics"][m].get("vote_scans", [])) for m in METRICS}
+            total = sum(secs)
+            print(
+                f"{engine:7} {votes:>12,} {r['open_s']:7.1f} "
+                + " ".join(f"{s:11.2f}" for s in secs)
+                + f" {total:8.1f} {total / votes * 1e6:6.2f} {r['peak_mib']:9.0f}  "
+                + (json.dumps(scans) if engine == "spark" else "-"),
+                flush=True,
+            )
+    (work / "results.json").write_text(json.dumps(results, indent=1))
+    print(f"# results in {work / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
