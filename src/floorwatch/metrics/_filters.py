@@ -190,7 +190,6 @@ class Scope:
 
 def resolve_scope(
     store: Store,
-    *,
     date_from: object = None,
     date_to: object = None,
     as_of: object = None,

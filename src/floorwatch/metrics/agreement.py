@@ -160,14 +160,7 @@ def agreement(
         previous_agreement.
     """
     g = group if isinstance(group, Group) else resolve_group(store, group)
-    scope = resolve_scope(
-        store,
-        date_from=date_from,
-        date_to=date_to,
-        as_of=as_of,
-        legislature=legislature,
-        party=party,
-    )
+    scope = resolve_scope(store, date_from, date_to, as_of, legislature, party)
     params = scope.params()
     for i, gid in enumerate(g.ids):
         params[f"g_{i}"] = gid

@@ -270,14 +270,7 @@ def attendance(
         before) and ``window_change`` = window_rate - previous_rate. ``party`` is the party at
         the member's latest record.
     """
-    scope = resolve_scope(
-        store,
-        date_from=date_from,
-        date_to=date_to,
-        as_of=as_of,
-        legislature=legislature,
-        party=party,
-    )
+    scope = resolve_scope(store, date_from, date_to, as_of, legislature, party)
     if basis is None:
         basis = "events" if _has_attendance(store, scope) else "votes"
     if basis not in ("events", "votes"):

@@ -101,14 +101,7 @@ def rice(
         Columns :data:`RICE_COLUMNS`, in roll-call order; ``rice`` is NULL when nobody in the
         party took a side.
     """
-    scope = resolve_scope(
-        store,
-        date_from=date_from,
-        date_to=date_to,
-        as_of=as_of,
-        legislature=legislature,
-        party=party,
-    )
+    scope = resolve_scope(store, date_from, date_to, as_of, legislature, party)
     params = scope.params() | {"min_size": int(min_party_size)}
     sql = (
         _per_rollcall_sql(scope, include_free)
@@ -178,14 +171,7 @@ def cohesion(
     pandas.DataFrame
         Columns :data:`COHESION_COLUMNS`, by party then period.
     """
-    scope = resolve_scope(
-        store,
-        date_from=date_from,
-        date_to=date_to,
-        as_of=as_of,
-        legislature=legislature,
-        party=party,
-    )
+    scope = resolve_scope(store, date_from, date_to, as_of, legislature, party)
     params = scope.params() | {"min_size": int(min_party_size)}
     if isinstance(period, int) and not isinstance(period, bool):
         params["block"] = int(period)

@@ -238,14 +238,7 @@ def violations(
         ``abstained`` or ``absent``.
     """
     rule = load_rule(rules) if rules is not None else _ALL_ACTS
-    scope = resolve_scope(
-        store,
-        date_from=date_from,
-        date_to=date_to,
-        as_of=as_of,
-        legislature=legislature,
-        party=party,
-    )
+    scope = resolve_scope(store, date_from, date_to, as_of, legislature, party)
     params = scope.params()
     params["rule_id"] = rule.id
     params["min_size"] = int(

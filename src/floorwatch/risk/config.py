@@ -22,8 +22,10 @@ from __future__ import annotations
 import dataclasses
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from floorwatch.errors import ConfigError
 
@@ -341,17 +343,27 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def read_file(
+    path: Path, what: str, parse: Callable[[str], Any], errors: type[Exception], bad: str
+) -> Any:
+    """``parse`` of a UTF-8 file's text; a missing file or one ``parse`` refuses (raising
+    ``errors``) is a :class:`ConfigError` naming the file (``bad``: what the text is not)."""
+    try:
+        return parse(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such {what} file") from None
+    except errors as exc:
+        raise ConfigError(f"{path}: {bad}: {exc}") from None
+
+
 def load_config(path: str | Path | None) -> RiskConfig:
     """Read a TOML risk configuration; missing keys keep their defaults."""
     if path is None:
         return RiskConfig()
     p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: no such risk configuration file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: not valid TOML: {exc}") from None
+    data = read_file(
+        p, "risk configuration", tomllib.loads, tomllib.TOMLDecodeError, "not valid TOML"
+    )
     known = {f.name for f in dataclasses.fields(RiskConfig)}
     unknown = set(data) - known
     if unknown:

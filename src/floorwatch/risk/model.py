@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from floorwatch.errors import ConfigError
+from floorwatch.risk.config import read_file
 
 __all__ = [
     "DEFAULT_FEATURES",
@@ -202,12 +203,9 @@ def save(model: dict, path: str | Path) -> None:
 
 def load(path: str | Path) -> dict:
     p = Path(path)
-    try:
-        model = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: no such risk model file") from None
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{p}: not a risk model (bad JSON: {exc})") from None
+    model = read_file(
+        p, "risk model", json.loads, json.JSONDecodeError, "not a risk model, bad JSON"
+    )
     if model.get("kind") != "floorwatch-risk-hazard" or model.get("version") != MODEL_VERSION:
         raise ConfigError(
             f"{p}: not a floorwatch risk model of version {MODEL_VERSION} "
