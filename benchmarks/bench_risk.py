@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
+from devstores import house107  # benchmarks/ is the script's folder
 
 import floorwatch
 from floorwatch.risk import flags
@@ -29,29 +29,8 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def house_store(tmp: Path) -> floorwatch.Store:
-    votes = pd.read_csv(SHARED / "voteview-hsall" / "H107_votes.csv")
-    rolls = sorted(votes.rollnumber.unique())
-    start, end = dt.date(2001, 1, 3), dt.date(2002, 11, 22)
-    span = (end - start).days
-    dates = [
-        start + dt.timedelta(days=round(i * span / (len(rolls) - 1))) for i in range(len(rolls))
-    ]
-    pd.DataFrame(
-        {
-            "congress": 107,
-            "chamber": "House",
-            "rollnumber": rolls,
-            "date": [d.isoformat() for d in dates],
-        }
-    ).to_csv(tmp / "r.csv", index=False)
     store = floorwatch.open(tmp / "house.duckdb")
-    floorwatch.ingest_voteview(
-        store,
-        SHARED / "voteview-hsall" / "HSall_members.csv",
-        tmp / "r.csv",
-        SHARED / "voteview-hsall" / "H107_votes.csv",
-        congresses={107},
-    )
+    house107(store, SHARED, tmp)  # synthetic roll-call dates: the shared data has none
     return store
 
 

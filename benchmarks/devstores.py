@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import re
+import sys
 import tempfile
 from pathlib import Path
 
@@ -32,24 +33,13 @@ import floorwatch
 from floorwatch.ingest._labels import LabelRules
 from floorwatch.ingest.rollcalls import ingest_rollcalls
 
+# The datasets' rename lists live beside the tests that check them (tests/realdata.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from realdata import BR_RELABELS, EP_P7_RELABELS  # noqa: E402
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DEFAULT_CACHE = Path.home() / ".cache" / "floorwatch-eval"
 
-BR_RELABELS = (
-    ("PDS", "PPR"),
-    ("PDC", "PPR"),
-    ("PPR", "PPB"),
-    ("PP", "PPB"),
-    ("PPB", "PP"),
-    ("PTR", "PP"),
-    ("PST", "PP"),
-    ("PTN", "PODE"),
-    ("PTdoB", "Avante"),
-    ("SDD", "Solidaried"),
-    ("PODE", "Podemos"),
-    ("PCDOB", "PCdoB"),
-)
-EP_P7_RELABELS = (("S-D", "S&D"), ("PSE", "S&D"), ("PPE-DE", "PPE"), ("PPE", "PPE-DE"))
 
 #: Legislature (leave-one-out unit) -> store file name.
 LEGISLATURES = ("ep", "br", "senate", "house", "uk")
@@ -98,7 +88,9 @@ def _senate(store, shared: Path) -> None:
             )
 
 
-def _house(store, shared: Path, tmp: Path) -> None:
+def house107(store, shared: Path, tmp: Path) -> None:
+    """Load US House 107 with evenly spaced synthetic roll-call dates (the shared data has
+    none); also used by ``bench_risk.py``."""
     d = shared / "voteview-hsall"
     votes = pd.read_csv(d / "H107_votes.csv", usecols=["rollnumber"])
     rolls = sorted(votes.rollnumber.unique())
@@ -184,7 +176,7 @@ def build(cache: Path = DEFAULT_CACHE, shared: Path = SHARED, only=LEGISLATURES)
                 elif name == "senate":
                     _senate(store, shared)
                 elif name == "house":
-                    _house(store, shared, Path(tmp))
+                    house107(store, shared, Path(tmp))
                 elif name == "uk":
                     _uk(store, shared, Path(tmp))
         finally:
@@ -194,7 +186,6 @@ def build(cache: Path = DEFAULT_CACHE, shared: Path = SHARED, only=LEGISLATURES)
 
 
 if __name__ == "__main__":
-    import sys
     import time
 
     t = time.perf_counter()

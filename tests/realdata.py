@@ -8,7 +8,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["REAL", "REQUIRE_SHARED", "S107", "SHARED", "TESTDATA", "real_file", "vv_senate"]
+__all__ = [
+    "BR_RELABELS",
+    "EP_P7_RELABELS",
+    "REAL",
+    "REQUIRE_SHARED",
+    "S107",
+    "SHARED",
+    "TESTDATA",
+    "br2003",
+    "real_file",
+    "vv_senate",
+]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
@@ -35,3 +46,29 @@ def vv_senate(congress: int) -> tuple[Path, Path, Path]:
         real_file("voteview-senate", f"S{congress}_{k}.csv")
         for k in ("members", "rollcalls", "votes")
     )
+
+
+def br2003() -> tuple[Path, Path, Path]:
+    """The roll calls, votes and members files of the Brazil 2003 cut (``tests/data/rollcalls``:
+    151 roll calls, 20 parties)."""
+    rc = TESTDATA / "rollcalls"
+    return tuple(rc / f"BR_2003_{k}.csv.gz" for k in ("rollcalls", "votes", "members"))
+
+
+#: The renames and mergers the Brazil SOURCE.md lists (kinds rename_or_merger, label_variant).
+BR_RELABELS = (
+    ("PDS", "PPR"),
+    ("PDC", "PPR"),
+    ("PPR", "PPB"),
+    ("PP", "PPB"),
+    ("PPB", "PP"),
+    ("PTR", "PP"),
+    ("PST", "PP"),
+    ("PTN", "PODE"),
+    ("PTdoB", "Avante"),
+    ("SDD", "Solidaried"),
+    ("PODE", "Podemos"),
+    ("PCDOB", "PCdoB"),
+)
+#: The EP P7 early-term labels the EP SOURCE.md calls renames.
+EP_P7_RELABELS = (("S-D", "S&D"), ("PSE", "S&D"), ("PPE-DE", "PPE"), ("PPE", "PPE-DE"))

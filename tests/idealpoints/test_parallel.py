@@ -11,20 +11,13 @@ from floorwatch.idealpoints.legislature import ideal_points
 from floorwatch.idealpoints.parallel import ideal_points_by_legislature
 from floorwatch.ingest.rollcalls import ingest_rollcalls
 from floorwatch.votematrix import matrix_from_ballots, vote_matrix
-from realdata import TESTDATA, vv_senate
+from realdata import br2003, vv_senate
 
 
 def _two_legislatures(path):
     store = floorwatch.open(path)
     floorwatch.ingest_voteview(store, *vv_senate(107))
-    rc = TESTDATA / "rollcalls"
-    ingest_rollcalls(
-        store,
-        "br-camara",
-        rc / "BR_2003_rollcalls.csv.gz",
-        rc / "BR_2003_votes.csv.gz",
-        rc / "BR_2003_members.csv.gz",
-    )
+    ingest_rollcalls(store, "br-camara", *br2003())
     return store
 
 

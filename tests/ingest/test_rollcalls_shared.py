@@ -10,24 +10,7 @@ import pytest
 from floorwatch.ingest._labels import LabelRules
 from floorwatch.ingest.rollcalls import ingest_rollcalls
 from floorwatch.memberships import switches
-
-#: The renames and mergers the Brazil SOURCE.md lists (kinds rename_or_merger, label_variant).
-BR_RELABELS = (
-    ("PDS", "PPR"),
-    ("PDC", "PPR"),
-    ("PPR", "PPB"),
-    ("PP", "PPB"),
-    ("PPB", "PP"),
-    ("PTR", "PP"),
-    ("PST", "PP"),
-    ("PTN", "PODE"),
-    ("PTdoB", "Avante"),
-    ("SDD", "Solidaried"),
-    ("PODE", "Podemos"),
-    ("PCDOB", "PCdoB"),
-)
-#: The EP P7 early-term labels the EP SOURCE.md calls renames.
-EP_P7_RELABELS = (("S-D", "S&D"), ("PSE", "S&D"), ("PPE-DE", "PPE"), ("PPE", "PPE-DE"))
+from realdata import BR_RELABELS, EP_P7_RELABELS
 
 
 def _switch_set(frame, prefix):

@@ -15,6 +15,7 @@ from floorwatch.metrics import loyalty
 from floorwatch.risk import flags
 from floorwatch.risk.backtest import backtest
 from floorwatch.risk.signals import compute_signals
+from realdata import br2003
 
 
 @pytest.fixture
@@ -28,12 +29,8 @@ def ep_store(tmp_store, test_data):
 
 
 @pytest.fixture
-def br_store(tmp_store, test_data):
-    rc = test_data / "rollcalls"
-    ingest_rollcalls(
-        tmp_store, "br-camara", rc / "BR_2003_rollcalls.csv.gz", rc / "BR_2003_votes.csv.gz",
-        rc / "BR_2003_members.csv.gz",
-    )  # fmt: skip
+def br_store(tmp_store):
+    ingest_rollcalls(tmp_store, "br-camara", *br2003())
     return tmp_store
 
 

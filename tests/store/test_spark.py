@@ -19,7 +19,7 @@ from floorwatch.export import export_store
 from floorwatch.ingest.rollcalls import ingest_rollcalls
 from floorwatch.metrics import agreement, attendance, cohesion, loyalty, rice, violations
 from floorwatch.metrics.loyalty import party_unity_votes
-from realdata import REQUIRE_SHARED, TESTDATA
+from realdata import REQUIRE_SHARED, br2003
 
 
 def _need_spark() -> None:
@@ -53,15 +53,8 @@ def spark():
 @pytest.fixture(scope="session")
 def br_duck(tmp_path_factory):
     """Brazil's Chamber of Deputies, 2003 (a cut: 151 roll calls, 20 parties)."""
-    rc = TESTDATA / "rollcalls"
     store = floorwatch.open(tmp_path_factory.mktemp("br") / "br.duckdb")
-    ingest_rollcalls(
-        store,
-        "br-camara",
-        rc / "BR_2003_rollcalls.csv.gz",
-        rc / "BR_2003_votes.csv.gz",
-        rc / "BR_2003_members.csv.gz",
-    )
+    ingest_rollcalls(store, "br-camara", *br2003())
     yield store
     store.close()
 
