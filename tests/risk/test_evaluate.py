@@ -289,3 +289,24 @@ def test_evidence_after_a_switch_cites_only_votes_against_the_new_party(s111_sto
         major = "yes" if dems.y.mean() > 0.5 else "no"
         assert v["party_majority"] == major
         assert v["member_voted"] == ("yes" if mine.y == 1 else "no") != major
+
+
+def test_feature_defection_is_one_minus_the_loyalty_metric(s107_store):
+    """One definition per figure: the harness's vectorised defection (risk/features.py) and the
+    SQL Voteview loyalty (metrics/loyalty.py) agree for every senator of one party all term."""
+    from floorwatch.metrics import loyalty
+    from floorwatch.risk.features import load_period, period_features
+
+    rec = load_period(s107_store, "us-senate", "us-congress-107")
+    feats = period_features(rec, [rec.last], ideal=False)
+    loy = loyalty(s107_store, legislature="us-senate", as_of=rec.last)
+    one_party = loy.person_id.value_counts()
+    both = feats.merge(loy, on="person_id")
+    both = both[both.person_id.map(one_party) == 1]
+    # The metric leaves parties below its minimum size unscored (the Independents: Barkley
+    # here, Jeffords being left out as a switcher); the harness scores small groups too.
+    small = both[both["loyalty"].isna()]
+    assert len(small) >= 1 and (small["group_size"] <= 2).all()
+    both = both[both["loyalty"].notna()]
+    assert len(both) >= 95
+    np.testing.assert_allclose(both["defection"], 1 - both["loyalty"], atol=1e-12)
