@@ -9,6 +9,7 @@ import typer
 from floorwatch.cli.common import FormatOption, LegislatureOption, app, get_store
 from floorwatch.cli.output import Format, render
 from floorwatch.memberships import switches as find_switches
+from floorwatch.risk.evidence import reasons
 
 __all__: list[str] = []
 
@@ -116,11 +117,7 @@ def _demo_findings(store, console) -> None:
             "party": r.party,
             "level": r.level,
             "score": r.score,
-            # what drove the flag most (the score column already gives the probability)
-            "why": next(
-                (e["detail"] for e in r.evidence if e.get("signal") != "probability"),
-                r.evidence[0]["detail"] if r.evidence else "",
-            ),
+            "why": "; ".join(reasons(r.evidence)),
         }
         for r in listed.itertuples()
     ]

@@ -26,6 +26,7 @@ from floorwatch.cli.output import Format, render, to_records
 from floorwatch.risk import flags as compute_flags
 from floorwatch.risk import load_config
 from floorwatch.risk.backtest import backtest as run_backtest
+from floorwatch.risk.evidence import reasons
 
 __all__: list[str] = []
 
@@ -133,12 +134,7 @@ def flags(
             "score": r["score"],
             "rank": r["rank"],
             "bodies": r.get("bodies"),
-            "why": r.get("note")
-            or r.get("unscored")
-            or "; ".join(
-                [e["detail"] for e in r["evidence"] if e.get("signal") != "probability"][:2]
-                or [e["detail"] for e in r["evidence"][:1]]
-            ),
+            "why": r.get("note") or r.get("unscored") or "; ".join(reasons(r["evidence"], 2)),
         }
         for r in records
     ]

@@ -8,7 +8,17 @@ import pandas as pd
 from floorwatch.risk.config import SIGNALS, VOTE_SIGNALS, RiskConfig
 from floorwatch.risk.context import Context
 
-__all__ = ["evidence_for"]
+__all__ = ["evidence_for", "reasons"]
+
+
+def reasons(evidence: list | None, n: int = 1) -> list[str]:
+    """The first ``n`` sentences of a flag's evidence that say why the member stands out: the
+    fitted model's probability line (the score already gives it) is passed over unless it is
+    all there is. What the CLI's ``why`` column and the dashboard's "main signal" show."""
+    items = [e for e in evidence or [] if isinstance(e, dict) and e.get("detail")]
+    why = [e["detail"] for e in items if e.get("signal") != "probability"]
+    return (why or [e["detail"] for e in items])[:n]
+
 
 _VOTE_SIGNALS = set(VOTE_SIGNALS) - {"violations"}  # those that cite votes against the party
 _WORD = {1.0: "yes", 0.0: "no"}

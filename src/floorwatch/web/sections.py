@@ -36,6 +36,7 @@ from floorwatch.dates import parse_date
 from floorwatch.errors import NotFoundError
 from floorwatch.idealpoints.legislature import ideal_points, ideal_windows
 from floorwatch.jsonable import clean, records
+from floorwatch.risk.evidence import reasons
 from floorwatch.store import Store
 
 __all__ = [
@@ -196,7 +197,7 @@ def flag_list(
                     "level": r.level,
                     "score": num(r.score),
                     "rank": int(r.rank) if num(r.rank) is not None else None,
-                    "summary": ev[0].get("detail") if ev and isinstance(ev[0], dict) else None,
+                    "summary": next(iter(reasons(ev)), None),
                 }
             )
     if not scored:
