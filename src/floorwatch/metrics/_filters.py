@@ -33,10 +33,12 @@ from floorwatch.errors import InputError, NotFoundError
 from floorwatch.store import Store
 
 __all__ = [
+    "BY_OPTIONS",
     "DEFAULT_WINDOW",
     "Scope",
     "Window",
     "bind",
+    "bucket_sql",
     "parse_window",
     "resolve_parties",
     "resolve_scope",
@@ -50,6 +52,22 @@ MAX_WINDOW_DAYS = 365_250
 
 #: A rolling window: a number of the member's latest events, or a span of days.
 Window = int | dt.timedelta
+
+#: The values of a metric's ``by`` option: one row per member and calendar month.
+BY_OPTIONS = ("month",)
+
+
+def bucket_sql(by: str | None, date: str) -> str:
+    """SQL for the time bucket of a record dated ``date``: ``'YYYY-MM'`` with ``by="month"``
+    (``''`` for an undated record, which the by-month results leave out), else ``''`` (one
+    bucket: the metric over its whole scope). The metrics group by it, so a by-month figure is
+    the same SQL as the whole one, grouped finer. Portable: a date cast to text is ISO."""
+    if by is None:
+        return "''"
+    if by not in BY_OPTIONS:
+        raise InputError(f"by: expected one of {', '.join(BY_OPTIONS)} but got {by!r}")
+    return f"coalesce(substr(CAST({date} AS VARCHAR), 1, 7), '')"
+
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 

@@ -27,6 +27,7 @@ from floorwatch.errors import InputError, NotFoundError
 from floorwatch.metrics._filters import (
     DEFAULT_WINDOW,
     Window,
+    bucket_sql,
     resolve_scope,
     run,
 )
@@ -136,6 +137,7 @@ def agreement(
     legislature: str | None = None,
     party: str | list[str] | None = None,
     window: Window = DEFAULT_WINDOW,
+    by: str | None = None,
 ) -> pd.DataFrame:
     """Each member's agreement with the majority of ``group``, overall and in rolling windows.
 
@@ -149,6 +151,10 @@ def agreement(
         party (the group's majority always uses all the group's votes).
     window:
         A number of the member's latest counted votes, or a :class:`datetime.timedelta`.
+    by:
+        ``"month"``: ``votes``, ``agreed`` and ``agreement`` per member and calendar month (a
+        ``month`` column ``'YYYY-MM'`` first, then ``person_id, name``; undated roll calls left
+        out), ordered by month.
 
     Returns
     -------
@@ -189,7 +195,7 @@ pk AS (
     FROM (SELECT DISTINCT person_id FROM cmp) x
 ),
 counted0 AS (
-    SELECT c.person_id, c.party_id, c.d, c.in_group,
+    SELECT c.person_id, c.party_id, c.d, c.in_group, {bucket_sql(by, "c.d")} AS bucket,
            CASE WHEN c.side = CASE WHEN c.y > c.n THEN 1 ELSE -1 END THEN 1 ELSE 0 END AS agree,
            row_number() OVER (ORDER BY pk.pk, c.k) AS rg
     FROM cmp c JOIN pk ON pk.person_id = c.person_id WHERE c.y <> c.n
@@ -224,4 +230,18 @@ out AS (
 )
 SELECT out.*, window_agreement - previous_agreement AS trend FROM out
 ORDER BY agreement DESC, name, person_id"""
+    if by is not None:  # the counted votes grouped by member and month
+        head = sql[: sql.index(",\nagg AS (")]
+        sql = f"""{head},
+monthly AS (
+    SELECT person_id, bucket, count(*) AS votes, sum(agree) AS agreed
+    FROM counted GROUP BY person_id, bucket
+)
+SELECT m.bucket AS month, m.person_id, coalesce(p.name, m.person_id) AS name,
+       CAST(m.votes AS BIGINT) AS votes, CAST(m.agreed AS BIGINT) AS agreed,
+       CAST(m.agreed AS DOUBLE) / m.votes AS agreement
+FROM monthly m LEFT JOIN person p ON p.id = m.person_id
+WHERE m.bucket <> ''
+ORDER BY month, agreement DESC, name, person_id"""
+        return run(store, sql, params)
     return run(store, sql, params)[list(AGREEMENT_COLUMNS)]

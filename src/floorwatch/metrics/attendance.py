@@ -33,6 +33,7 @@ from floorwatch.metrics._filters import (
     Scope,
     Window,
     bind,
+    bucket_sql,
     resolve_scope,
     run,
 )
@@ -138,7 +139,35 @@ rec AS (
 )"""
 
 
-def _summary(cur: str, prev: str) -> str:
+def _totals(by: str | None) -> str:
+    """The CTE ``totals`` over ``r``: per member, and per bucket (``r.bucket``) with ``by``."""
+    key = "person_id, bucket" if by is not None else "person_id"
+    return f"""totals AS (
+    SELECT {key}, sum(pos) AS possible, sum(att) AS attended,
+           sum(pos) - sum(att) AS missed,
+           sum(CASE WHEN status = 'missed' AND recorded = 0 THEN 1 ELSE 0 END) AS unrecorded,
+           sum(CASE WHEN status = 'excused' THEN 1 ELSE 0 END) AS excused,
+           sum(CASE WHEN status = 'suspended' THEN 1 ELSE 0 END) AS suspended,
+           sum(CASE WHEN pos = 1 THEN crucial ELSE 0 END) AS crucial_possible,
+           sum(CASE WHEN att = 1 THEN crucial ELSE 0 END) AS crucial_attended,
+           arg_max(party_id, CASE WHEN party_id IS NOT NULL THEN k END) AS party_id
+    FROM r GROUP BY {key}
+)"""
+
+
+#: The output columns computed from ``totals t`` (joined to ``person p``, ``organization o``).
+_TOTAL_COLUMNS = """t.person_id, coalesce(p.name, t.person_id) AS name, t.party_id,
+           coalesce(o.name, t.party_id) AS party,
+           CAST(t.possible AS BIGINT) AS possible, CAST(t.attended AS BIGINT) AS attended,
+           CAST(t.missed AS BIGINT) AS missed, CAST(t.unrecorded AS BIGINT) AS unrecorded,
+           CAST(t.excused AS BIGINT) AS excused,
+           CAST(t.suspended AS BIGINT) AS suspended,
+           CASE WHEN t.possible > 0 THEN CAST(t.attended AS DOUBLE) / t.possible END AS rate,
+           CASE WHEN t.crucial_possible > 0
+                THEN CAST(t.crucial_attended AS DOUBLE) / t.crucial_possible END AS crucial_rate"""
+
+
+def _summary(cur: str, prev: str, by: str | None = None) -> str:
     """CTEs and the final SELECT over ``rec`` (item_id, person_id, party_id, d, k, crucial,
     status, recorded); ``k`` orders the records in time.
 
@@ -147,7 +176,27 @@ def _summary(cur: str, prev: str) -> str:
     the missed ones again, so that a run of misses is an "island"; no window spans every
     record. Row numbers over a narrow projection, not running sums over whole records:
     DuckDB sorts every column a window carries, and a framed running sum costs more again.
+
+    With ``by`` (see :func:`~floorwatch.metrics._filters.bucket_sql`) the totals are grouped
+    by member and bucket too, and only they are returned (streaks and windows are the
+    member's over the whole scope).
     """
+    bucket = bucket_sql(by, "d")
+    if by is not None:
+        return f""",
+r AS (
+    SELECT rec.*, CASE WHEN status = 'attended' THEN 1 ELSE 0 END AS att,
+           CASE WHEN status IN ('attended', 'missed') THEN 1 ELSE 0 END AS pos,
+           {bucket} AS bucket
+    FROM rec
+),
+{_totals(by)}
+SELECT t.bucket AS month, {_TOTAL_COLUMNS}
+FROM totals t
+LEFT JOIN person p ON p.id = t.person_id
+LEFT JOIN organization o ON o.id = t.party_id
+WHERE t.bucket <> ''
+ORDER BY month, rate ASC NULLS LAST, name, person_id"""
     return f""",
 r AS (
     SELECT rec.*, CASE WHEN status = 'attended' THEN 1 ELSE 0 END AS att,
@@ -182,27 +231,9 @@ win AS (
            sum(CASE WHEN {prev} THEN att ELSE 0 END) AS p_att
     FROM ordered GROUP BY person_id
 ),
-totals AS (
-    SELECT person_id, sum(pos) AS possible, sum(att) AS attended,
-           sum(pos) - sum(att) AS missed,
-           sum(CASE WHEN status = 'missed' AND recorded = 0 THEN 1 ELSE 0 END) AS unrecorded,
-           sum(CASE WHEN status = 'excused' THEN 1 ELSE 0 END) AS excused,
-           sum(CASE WHEN status = 'suspended' THEN 1 ELSE 0 END) AS suspended,
-           sum(CASE WHEN pos = 1 THEN crucial ELSE 0 END) AS crucial_possible,
-           sum(CASE WHEN att = 1 THEN crucial ELSE 0 END) AS crucial_attended,
-           arg_max(party_id, CASE WHEN party_id IS NOT NULL THEN k END) AS party_id
-    FROM r GROUP BY person_id
-),
+{_totals(None)},
 out AS (
-    SELECT t.person_id, coalesce(p.name, t.person_id) AS name, t.party_id,
-           coalesce(o.name, t.party_id) AS party,
-           CAST(t.possible AS BIGINT) AS possible, CAST(t.attended AS BIGINT) AS attended,
-           CAST(t.missed AS BIGINT) AS missed, CAST(t.unrecorded AS BIGINT) AS unrecorded,
-           CAST(t.excused AS BIGINT) AS excused,
-           CAST(t.suspended AS BIGINT) AS suspended,
-           CASE WHEN t.possible > 0 THEN CAST(t.attended AS DOUBLE) / t.possible END AS rate,
-           CASE WHEN t.crucial_possible > 0
-                THEN CAST(t.crucial_attended AS DOUBLE) / t.crucial_possible END AS crucial_rate,
+    SELECT {_TOTAL_COLUMNS},
            CAST(coalesce(s.current_streak, 0) AS BIGINT) AS current_streak,
            CAST(coalesce(s.longest_streak, 0) AS BIGINT) AS longest_streak,
            CAST(coalesce(w.w_pos, 0) AS BIGINT) AS window_possible,
@@ -237,6 +268,7 @@ def attendance(
     basis: Literal["events", "votes"] | None = None,
     classification: str | list[str] | None = None,
     window: Window = DEFAULT_WINDOW,
+    by: str | None = None,
 ) -> pd.DataFrame:
     """Attendance per member, worst first.
 
@@ -256,6 +288,10 @@ def attendance(
     window:
         The rolling window: a number of the member's latest eligible records, or a
         :class:`datetime.timedelta` ending on the reference day (default 90 days).
+    by:
+        ``"month"``: the totals (``possible`` to ``crucial_rate``) per member and calendar
+        month, a ``month`` column ``'YYYY-MM'`` first, ordered by month (undated records left
+        out; no streak or window columns). The basis is chosen once for the whole scope.
 
     Returns
     -------
@@ -287,6 +323,8 @@ def attendance(
             params[f"cls_{i}"] = c
         cur, prev, wp = window_conditions(store, scope, window, table="event")
     params.update(wp)
-    sql = "WITH " + head + _summary(cur, prev)
+    sql = "WITH " + head + _summary(cur, prev, by)
     frame = run(store, sql, params)
+    if by is not None:
+        return frame[["month", *ATTENDANCE_COLUMNS[: ATTENDANCE_COLUMNS.index("crucial_rate") + 1]]]
     return frame[list(ATTENDANCE_COLUMNS)]

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from floorwatch.metrics._filters import Scope, resolve_scope, run
+from floorwatch.metrics._filters import Scope, bucket_sql, resolve_scope, run
 from floorwatch.metrics._rollcalls import attended_sql, ballot_ctes, line_ctes, side_sql
 from floorwatch.settings import default
 from floorwatch.store import Store
@@ -99,6 +99,7 @@ def loyalty(
     legislature: str | None = None,
     party: str | list[str] | None = None,
     min_party_size: int | None = None,
+    by: str | None = None,
 ) -> pd.DataFrame:
     """Voteview loyalty, Public Whip rebellion and CQ party unity per member and party.
 
@@ -111,6 +112,11 @@ def loyalty(
     min_party_size:
         Voteview's rule: party majorities of fewer yea/nay voters are not used for loyalty
         (default: the ``min_party_size`` setting, 10).
+    by:
+        ``"month"``: one row per member, party and calendar month of the roll calls (a
+        ``month`` column ``'YYYY-MM'`` first; undated roll calls left out), ordered by month.
+        The party-unity votes and major parties are those of the whole scope, as CQ takes
+        them per chamber and period.
 
     Returns
     -------
@@ -146,7 +152,8 @@ scored AS (
            CASE WHEN l.free = 1 THEN NULL WHEN l.whip_line IS NOT NULL THEN l.whip_line
                 ELSE l.majority END AS pw_line,
            CASE WHEN u.vote_event_id IS NOT NULL AND mj.party_id IS NOT NULL
-                THEN 1 ELSE 0 END AS unity
+                THEN 1 ELSE 0 END AS unity,
+           {bucket_sql(by, "b.start_date")} AS bucket
     FROM ballot b
     JOIN line l ON l.vote_event_id = b.vote_event_id AND l.party_id = b.party_id
     LEFT JOIN unity u ON u.vote_event_id = b.vote_event_id
@@ -155,7 +162,7 @@ scored AS (
     WHERE {scope.party_filter("b.party_id")}
 ),
 agg AS (
-    SELECT person_id, party_id,
+    SELECT person_id, party_id, bucket,
            sum(CASE WHEN vv_line IS NOT NULL AND (side IS NOT NULL OR
                     (vv_line = 0 AND option IN ('abstain', 'present'))) THEN 1 ELSE 0 END)
                AS votes,
@@ -170,9 +177,9 @@ agg AS (
            sum(CASE WHEN unity = 1 AND att = 1 AND side = majority THEN 1 ELSE 0 END)
                AS unity_with_party,
            max(unity) AS in_major
-    FROM scored GROUP BY person_id, party_id
+    FROM scored GROUP BY person_id, party_id, bucket
 )
-SELECT a.person_id, coalesce(p.name, a.person_id) AS name, a.party_id,
+SELECT a.bucket AS month, a.person_id, coalesce(p.name, a.person_id) AS name, a.party_id,
        coalesce(o.name, a.party_id) AS party,
        CAST(a.votes AS BIGINT) AS votes, CAST(a.with_party AS BIGINT) AS with_party,
        CASE WHEN a.votes > 0 THEN CAST(a.with_party AS DOUBLE) / a.votes END AS loyalty,
@@ -186,9 +193,12 @@ SELECT a.person_id, coalesce(p.name, a.person_id) AS name, a.party_id,
 FROM agg a
 LEFT JOIN person p ON p.id = a.person_id
 LEFT JOIN organization o ON o.id = a.party_id
-ORDER BY loyalty ASC NULLS LAST, rebellion_rate DESC NULLS LAST, name, person_id, party_id"""
+WHERE a.bucket <> '' OR $by_all = 1
+ORDER BY month, loyalty ASC NULLS LAST, rebellion_rate DESC NULLS LAST, name, person_id,
+         party_id"""
+    params["by_all"] = int(by is None)
     frame = run(store, sql, params)
-    return frame[list(LOYALTY_COLUMNS)]
+    return frame[(["month"] if by else []) + list(LOYALTY_COLUMNS)]
 
 
 def party_unity_votes(

@@ -98,11 +98,19 @@ def org_names(store: Store) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in rows}
 
 
-def spells_by(store: Store, as_of: dt.date, *, person: str | None = None) -> pd.DataFrame:
+def spells_by(
+    store: Store, as_of: dt.date, *, person: str | None = None, env: Env | None = None
+) -> pd.DataFrame:
     """Party spells begun by ``as_of`` (everyone's, or one person's), each with ``current``
-    (covers ``as_of``)."""
-    spells = party_spells(store, person=person)
+    (covers ``as_of``). With ``env``, the store's spells are read once per store state."""
+    if env is not None:
+        spells = env.memo(("party spells",), lambda: party_spells(store))
+        if person is not None:
+            spells = spells[spells["person_id"] == person]
+    else:
+        spells = party_spells(store, person=person)
     if spells.empty:
+        spells = spells.copy()
         spells["current"] = []
         return spells
     start = pd.to_datetime(spells["start_date"])
@@ -161,8 +169,17 @@ def major_parties(spells: pd.DataFrame, share: float = 0.1) -> list[str]:
     return [str(p) for p, n in counts.items() if n >= max(2, share * total)]
 
 
-def switch_rows(store: Store, as_of: dt.date, **kw: Any) -> list[dict[str, Any]]:
-    frame = switches(store, **kw)
+def switch_rows(
+    store: Store, as_of: dt.date, *, person: str | None = None, env: Env | None = None, **kw: Any
+) -> list[dict[str, Any]]:
+    """Switches (:func:`floorwatch.switches`, options ``kw``) dated by ``as_of``, everyone's
+    or one person's. With ``env``, the store's switches are read once per store state."""
+    if env is not None:
+        frame = env.memo(("switches", tuple(sorted(kw.items()))), lambda: switches(store, **kw))
+        if person is not None and not frame.empty:
+            frame = frame[frame["person_id"] == person]
+    else:
+        frame = switches(store, person=person, **kw)
     if frame.empty:
         return []
     frame = frame[frame["date_to"].map(lambda d: d is not None and d <= as_of)]
@@ -173,7 +190,7 @@ def switch_rows(store: Store, as_of: dt.date, **kw: Any) -> list[dict[str, Any]]
 def build_overview(store: Store, as_of: dt.date, env: Env) -> dict[str, Any]:
     """Legislatures with their parties' seats, the red/amber list, cohesion, recent switches."""
     orgs = org_names(store)
-    spells = spells_by(store, as_of)
+    spells = spells_by(store, as_of, env=env)
     rc = store.records(
         "SELECT organization_id, count(*) AS roll_calls, min(start_date) AS first_vote,"
         " max(start_date) AS last_vote FROM vote_event WHERE start_date <= ?"
@@ -226,7 +243,7 @@ def build_overview(store: Store, as_of: dt.date, env: Env) -> dict[str, Any]:
         "cohesion": cohesion_series(
             store, as_of, env, legislatures=leg_ids, orgs=orgs, parties=major
         ),
-        "switches": switch_rows(store, as_of)[-10:],
+        "switches": switch_rows(store, as_of, env=env)[-10:],
     }
 
 
@@ -234,7 +251,7 @@ def build_members(store: Store, as_of: dt.date, env: Env) -> dict[str, Any]:
     """Every member of every legislature by ``as_of``: sitting ones and former ones."""
     orgs = org_names(store)
     persons = _persons(store)
-    spells = spells_by(store, as_of)
+    spells = spells_by(store, as_of, env=env)
     legs = sorted(set(spells["legislature_id"]) - {""})
     flags = flag_index(store, as_of, env, legs)
     out = []
@@ -263,7 +280,7 @@ def build_party(store: Store, org_id: str, as_of: dt.date, env: Env) -> dict[str
     if org is None or org["classification"] == "chamber":
         raise NotFoundError(f"no party with id {org_id!r}")
     persons = _persons(store)
-    spells = spells_by(store, as_of)
+    spells = spells_by(store, as_of, env=env)
     ours = spells[spells["party_id"] == org_id]
     legs = sorted(set(ours["legislature_id"]) - {""})
     flags = flag_index(store, as_of, env, legs)
@@ -286,7 +303,7 @@ def build_party(store: Store, org_id: str, as_of: dt.date, env: Env) -> dict[str
         ),
         "switches": [
             s
-            for s in switch_rows(store, as_of, include_elections=True)
+            for s in switch_rows(store, as_of, env=env, include_elections=True)
             if org_id in (s.get("from_party_id"), s.get("to_party_id"))
         ],
     }
@@ -303,7 +320,7 @@ def build_switches(
     return {
         "as_of": as_of,
         "include_elections": include_elections,
-        "switches": switch_rows(store, as_of, include_elections=include_elections),
+        "switches": switch_rows(store, as_of, env=env, include_elections=include_elections),
     }
 
 

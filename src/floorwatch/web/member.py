@@ -4,11 +4,9 @@
 switches, crucial events, votes, claims) and the panels computed by the analysis layers:
 monthly attendance, loyalty and agreement, the ideal-point trajectory and the risk flag.
 
-Time series are made by calling a metric once per calendar month (``date_from`` ..
-``date_to``) for the whole legislature. Each month's result is memoised per store state
-(:class:`~floorwatch.web.sections.Env`), and a month that ends before the as-of date does not
-depend on it, so moving the as-of control recomputes only the last, partial month. Results
-are shared by every member page of the legislature.
+Time series are one call of a metric grouped by calendar month (``by="month"``) for the
+whole legislature, from the first month shown to the as-of date, memoised per store state
+(:class:`~floorwatch.web.sections.Env`) and shared by every member page of the legislature.
 """
 
 from __future__ import annotations
@@ -61,10 +59,12 @@ class MemberContext:
 def _record(store: Store, person_id: str, as_of: dt.date, env: Env) -> dict[str, Any]:
     """What the store holds about the member as of ``as_of`` (person, party history, votes,
     switches) and the :class:`MemberContext` of the panels; memoised per store state."""
-    return env.memo(("member", person_id, as_of), lambda: _read_record(store, person_id, as_of))
+    return env.memo(
+        ("member", person_id, as_of), lambda: _read_record(store, person_id, as_of, env)
+    )
 
 
-def _read_record(store: Store, person_id: str, as_of: dt.date) -> dict[str, Any]:
+def _read_record(store: Store, person_id: str, as_of: dt.date, env: Env) -> dict[str, Any]:
     rows = store.records(
         "SELECT id, name, sort_name, given_name, family_name, gender, birth_date, death_date,"
         " source FROM person WHERE id = ?",
@@ -79,7 +79,7 @@ def _read_record(store: Store, person_id: str, as_of: dt.date) -> dict[str, Any]
         [person_id],
     )
     orgs = org_names(store)
-    mine = spells_by(store, as_of, person=person_id).sort_values("start_date")
+    mine = spells_by(store, as_of, person=person_id, env=env).sort_values("start_date")
     history = []
     for r in mine.itertuples(index=False):
         end = as_date(r.end_date)
@@ -124,7 +124,7 @@ def _read_record(store: Store, person_id: str, as_of: dt.date) -> dict[str, Any]
         " WHERE e.crucial > 0 AND e.start_date <= ? ORDER BY 1",
         [person_id, as_of, person_id, as_of],
     )
-    sw = switch_rows(store, as_of, person=person_id, include_elections=True)
+    sw = switch_rows(store, as_of, person=person_id, env=env, include_elections=True)
     since = min((h["start_date"] for h in history if h["start_date"]), default=None)
     ctx = MemberContext(
         person_id=person_id,
@@ -162,7 +162,7 @@ def build_member_panels(store: Store, person_id: str, as_of: dt.date, env: Env) 
     :mod:`floorwatch.web.pages`)."""
     ctx = _record(store, person_id, as_of, env)["ctx"]
     if ctx.legislature:  # the main parties of the member's legislature, to compare with
-        spells = spells_by(store, as_of)
+        spells = spells_by(store, as_of, env=env)
         ctx = replace(
             ctx, groups=major_parties(spells[spells["legislature_id"] == ctx.legislature])
         )
@@ -205,20 +205,21 @@ def _monthly(
     ctx: MemberContext,
     **kw: Any,
 ) -> list[tuple[dt.date, dict[str, list[dict[str, Any]]]]]:
-    """``fn(store, date_from=month start, date_to=month end, legislature=...)`` per month,
-    each month's table indexed by person id."""
-    start = ctx.since or ctx.as_of
+    """``fn(store, date_from=first month's start, date_to=as-of date, legislature=...,
+    by="month")``, one call for every month shown (the metric grouped by month), memoised
+    for the legislature: each month's rows indexed by person id."""
+    months = _months(ctx.since or ctx.as_of, ctx.as_of)
+    first = months[0][0]
     extra = tuple(sorted(kw.items()))
-    out = []
-    for first, last in _months(start, ctx.as_of):
 
-        def compute(first: dt.date = first, last: dt.date = last) -> dict:
-            frame = fn(store, date_from=first, date_to=last, legislature=ctx.legislature, **kw)
-            return _by_person(frame)
+    def compute() -> dict[str, dict[str, list[dict[str, Any]]]]:
+        frame = fn(
+            store, date_from=first, date_to=ctx.as_of, legislature=ctx.legislature, by="month", **kw
+        )
+        return {str(m): _by_person(part) for m, part in frame.groupby("month", sort=False)}
 
-        table = env.memo(("month", name, ctx.legislature, first, last, extra), compute)
-        out.append((mid(first, last), table))
-    return out
+    tables = env.memo(("months", name, ctx.legislature, first, ctx.as_of, extra), compute)
+    return [(mid(a, b), tables.get(a.strftime("%Y-%m"), {})) for a, b in months]
 
 
 def _series(
@@ -239,8 +240,23 @@ def _series(
     return points
 
 
-def _rows(frame: pd.DataFrame, person_id: str, columns: list[str]) -> list[dict[str, Any]]:
-    mine = frame[frame["person_id"] == person_id]
+def _overall_rows(
+    store: Store, env: Env, name: str, fn: Callable[..., pd.DataFrame], ctx: MemberContext
+) -> dict[str, pd.DataFrame]:
+    """``fn(store, as_of=..., legislature=...)`` for the whole legislature, split by person
+    (memoised: every member page of the legislature reads its own rows from it)."""
+
+    def compute() -> dict[str, pd.DataFrame]:
+        frame = fn(store, as_of=ctx.as_of, legislature=ctx.legislature)
+        return {str(pid): part for pid, part in frame.groupby("person_id", sort=False)}
+
+    return env.memo((name, ctx.legislature, ctx.as_of), compute)
+
+
+def _rows(parts: dict[str, pd.DataFrame], person_id: str, columns: list[str]) -> list[dict]:
+    mine = parts.get(person_id)
+    if mine is None:
+        return []
     return records(mine[[c for c in columns if c in mine.columns]])
 
 
@@ -291,10 +307,7 @@ def member_attendance(store: Store, ctx: MemberContext, env: Env) -> dict[str, A
     crucial = _series(panel, ctx.person_id, "crucial_rate")
     if any(p["value"] is not None for p in crucial):
         series.append({"name": "at crucial events", "points": crucial})
-    overall = env.memo(
-        ("attendance", ctx.legislature, ctx.as_of),
-        lambda: metrics.attendance(store, as_of=ctx.as_of, legislature=ctx.legislature),
-    )
+    overall = _overall_rows(store, env, "attendance", metrics.attendance, ctx)
     cols = [
         "possible",
         "attended",
@@ -330,10 +343,7 @@ def member_loyalty(store: Store, ctx: MemberContext, env: Env) -> dict[str, Any]
         {"name": "loyalty (Voteview)", "points": _series(panel, ctx.person_id, "loyalty")},
         {"name": "party unity (CQ)", "points": _series(panel, ctx.person_id, "party_unity")},
     ]
-    overall = env.memo(
-        ("loyalty", ctx.legislature, ctx.as_of),
-        lambda: metrics.loyalty(store, as_of=ctx.as_of, legislature=ctx.legislature),
-    )
+    overall = _overall_rows(store, env, "loyalty", metrics.loyalty, ctx)
     cols = [
         "party",
         "votes",
