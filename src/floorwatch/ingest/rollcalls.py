@@ -33,10 +33,12 @@ import pandas as pd
 from floorwatch.errors import InputError
 from floorwatch.ingest._common import check_utf8, fail_on_first, require_file
 from floorwatch.ingest._labels import LabelRules, changes_sql, runs_sql, spells_sql
-from floorwatch.ingest.voteview import CAST_OPTION_SQL, CAST_POSITION_SQL
+from floorwatch.ingest._rc_votes import TEMPS as VOTE_TEMPS
+from floorwatch.ingest._rc_votes import VOTE_ROLES, VotesFile
+from floorwatch.ingest._rc_votes import quote_ident as _q
 from floorwatch.store import Store
-from floorwatch.store.csvread import csv_header, read_csv_text, read_csv_typed
-from floorwatch.store.votes import assign_keys, delete_votes, insert_vote_rows
+from floorwatch.store.csvread import csv_header, read_csv_text
+from floorwatch.store.votes import assign_keys, delete_votes
 
 __all__ = ["ALIASES", "RollcallsResult", "ingest_rollcalls", "label_org_id"]
 
@@ -95,8 +97,8 @@ def _label_id_sql(kind: str, col: str) -> str:
     return f"(SELECT l.org_id FROM _rc_lab l WHERE l.kind = '{kind}' AND l.label = {col})"
 
 
-def _make_label_table(store: Store, leg: str) -> None:
-    labels = [r["label"] for r in store.records("SELECT DISTINCT label FROM _rc_v")]
+def _make_label_table(store: Store, leg: str, labels_sql: str) -> None:
+    labels = [r["label"] for r in store.records(labels_sql)]
     nationals = [
         r["n"]
         for r in store.records(
@@ -153,10 +155,6 @@ def _need(path: Path, found: dict[str, str], header: Sequence[str], roles: Seque
             file=path,
             line=1,
         )
-
-
-def _q(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
 
 
 def _lit(text: str) -> str:
@@ -261,157 +259,6 @@ def _load_rollcalls(store: Store, path: Path, columns: Mapping[str, str], period
         )
 
 
-_VOTE_ROLES = ("rollnumber", "member_id", "cast_code", "party")
-
-
-class _Votes:
-    """The votes file, read without line numbers (a window over millions of rows costs a
-    third of the read) and checked by one scan per stage; only when a check fails is the file
-    read again with each row's line, to name it (the same error as a check on a lined read).
-    ``_rc_v`` is a view of the raw table: roll number, trimmed member id and label, cast code.
-    """
-
-    def __init__(self, store: Store, path: Path, columns: Mapping[str, str]) -> None:
-        check_utf8(path)
-        header = csv_header(path)
-        c = _resolve(path, header, _VOTE_ROLES, columns)
-        _need(path, c, header, _VOTE_ROLES)
-        self.store, self.path, self.c = store, path, c
-        # Both read as DOUBLE (a whole-number check here, the cast in the view: converting
-        # the read table would copy millions of rows); DuckDB would round 1.5 into an INTEGER.
-        self.types = {c["rollnumber"]: "DOUBLE", c["cast_code"]: "DOUBLE"}
-        self.keep = [c[r] for r in _VOTE_ROLES]
-        self.lined = False
-        read_csv_typed(store, "_rc_v_raw", path, self.types, keep=self.keep, line=False)
-        self._view()
-
-    def _view(self) -> None:
-        c = self.c
-        line = "_line, " if self.lined else ""
-        self.store.execute(
-            f"""CREATE OR REPLACE TEMP VIEW _rc_v AS
-            SELECT {line}CAST({_q(c["rollnumber"])} AS INTEGER) AS rollnumber,
-                   trim({_q(c["member_id"])}) AS member_id,
-                   CAST({_q(c["cast_code"])} AS SMALLINT) AS cast_code,
-                   trim({_q(c["party"])}) AS label
-            FROM _rc_v_raw"""
-        )
-
-    def with_lines(self) -> None:
-        """Read the file again, with each row's line in ``_line``."""
-        if not self.lined:
-            self.store.execute("DROP VIEW IF EXISTS _rc_v")
-            self.store.drop_temp("_rc_v_raw")
-            read_csv_typed(self.store, "_rc_v_raw", self.path, self.types, keep=self.keep)
-            self.lined = True
-            self._view()
-
-    def check(self, table: str, checks: list[dict]) -> None:
-        """Run ``fail_on_first`` checks (keyword arguments, ``where`` on ``table``): one scan
-        for all; the first failing check raises, naming its line."""
-        if not checks:
-            return
-        where = " OR ".join(f"({k['where']})" for k in checks)
-        if self.store.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT 1)"):
-            self.with_lines()
-            for k in checks:
-                fail_on_first(self.store, table, file=self.path, **k)
-
-    def check_file(self) -> None:
-        c, t = self.c, "_rc_v_raw"
-        rn = _q(c["rollnumber"])
-        checks = [
-            {
-                "where": f"{rn} IS NOT NULL AND (isnan({rn}) OR isinf({rn}) OR {rn} <> trunc({rn}) "
-                f"OR {rn} < -2147483647 OR {rn} > 2147483647)",
-                "column": c["rollnumber"],
-                "problem": "expected a whole number but got {value!r}",
-            }
-        ]
-        for role in _VOTE_ROLES:
-            col = _q(c[role])
-            blank = f" OR trim({col}) = ''" if role in ("member_id", "party") else ""
-            checks.append(
-                {"where": f"{col} IS NULL{blank}", "column": c[role],
-                 "problem": "the value is missing"}
-            )  # fmt: skip
-        checks.append(
-            {
-                "where": f"{_q(c['cast_code'])} NOT IN (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)",
-                "column": c["cast_code"],
-                "problem": "expected a Voteview cast code 0-9 but got {value!r}",
-            }
-        )
-        self.check(t, checks)
-
-    def _duplicates(self, span: dict) -> bool:
-        """Whether a (roll call, member) pair comes twice: a bit per possible pair set by
-        ``bitstring_agg`` (one pass, a few MB), fewer bits set than rows means a repeat; a
-        hash aggregate of the pairs where the keys span too wide a range."""
-        width = span["v1"] - span["v0"] + 1
-        bits = (span["e1"] - span["e0"] + 1) * width
-        if bits <= 1 << 31:
-            return bool(
-                self.store.scalar(
-                    f"SELECT count(*) - bit_count(bitstring_agg(CAST((event_key - {span['e0']}) "
-                    f"AS BIGINT) * {width} + (voter_key - {span['v0']}), 0, {bits - 1})) "
-                    "FROM _rc_vk"
-                )
-            )
-        return bool(
-            self.store.scalar(
-                "SELECT count(*) FROM (SELECT 1 FROM _rc_vk GROUP BY event_key, voter_key "
-                "HAVING count(*) > 1 LIMIT 1)"
-            )
-        )
-
-    def check_keyed(self, members_file: bool) -> None:
-        """On the keyed votes (``_rc_vk``, integers): every roll call in the roll-calls file,
-        every member in the members file, no member voting twice on one roll call."""
-        bad = self.store.records(
-            "SELECT count_if(event_key IS NULL) AS rc, count_if(voter_key IS NULL) AS m, "
-            "count(*) AS n, min(event_key) AS e0, max(event_key) AS e1, min(voter_key) AS v0, "
-            "max(voter_key) AS v1 FROM _rc_vk"
-        )[0]
-        c = self.c
-        if bad["rc"]:
-            self.with_lines()
-            fail_on_first(
-                self.store,
-                "_rc_v",
-                "NOT EXISTS (SELECT 1 FROM _rc_r r WHERE r.rollnumber = _rc_v.rollnumber)",
-                file=self.path,
-                column=c["rollnumber"],
-                problem="unknown roll call {value}: it is not in the roll-calls file",
-                value_sql="rollnumber",
-            )
-        if bad["m"] and members_file:
-            self.with_lines()
-            fail_on_first(
-                self.store,
-                "_rc_v",
-                "NOT EXISTS (SELECT 1 FROM _rc_m m WHERE m.member_id = _rc_v.member_id)",
-                file=self.path,
-                column="member_id",
-                problem="unknown member {value}: not in the members file",
-                value_sql="member_id",
-            )
-        if not bad["n"] or not self._duplicates(bad):
-            return
-        self.with_lines()
-        d = self.store.records(
-            "SELECT max(_line) AS line, rollnumber, member_id FROM _rc_v GROUP BY rollnumber, "
-            "member_id HAVING count(*) > 1 ORDER BY 1 LIMIT 1"
-        )[0]
-        raise InputError(
-            f"duplicate vote: member {d['member_id']} already has a vote on roll call "
-            f"{d['rollnumber']}",
-            file=self.path,
-            line=int(d["line"]),
-            column=self.c["member_id"],
-        )
-
-
 _MEMBER_ROLES = ("member_id", "name", "given_name", "family_name", "area", "national_party")
 
 
@@ -499,10 +346,9 @@ def ingest_rollcalls(
     mpath = require_file(members) if members else None
     result = RollcallsResult(files=[str(p) for p in (rpath, vpath, mpath) if p])
     temps = (
+        *VOTE_TEMPS,
         "_rc_r_raw",
         "_rc_r",
-        "_rc_v_raw",
-        "_rc_vk",
         "_rc_m_raw",
         "_rc_m",
         "_rc_sp",
@@ -512,7 +358,7 @@ def ingest_rollcalls(
     try:
         with store.transaction():
             _load_rollcalls(store, rpath, columns, period)
-            votes_file = _Votes(store, vpath, columns)
+            votes_file = _votes_file(store, vpath, columns)
             votes_file.check_file()
             id_cols: list[str] = []
             if mpath:
@@ -540,6 +386,14 @@ def ingest_rollcalls(
     return result
 
 
+def _votes_file(store: Store, path: Path, columns: Mapping[str, str]) -> VotesFile:
+    check_utf8(path)
+    header = csv_header(path)
+    c = _resolve(path, header, VOTE_ROLES, columns)
+    _need(path, c, header, VOTE_ROLES)
+    return VotesFile(store, path, c)
+
+
 def _write(
     store: Store,
     leg: str,
@@ -549,7 +403,7 @@ def _write(
     mpath: Path | None,
     id_cols: list[str],
     result: RollcallsResult,
-    votes_file: _Votes,
+    votes_file: VotesFile,
 ) -> None:
     L = _lit(leg)
     src = _lit("rollcalls:" + (mpath.name if mpath else "votes"))
@@ -567,16 +421,16 @@ def _write(
     )
     if not mpath:
         store.execute(
-            """CREATE OR REPLACE TEMP TABLE _rc_m AS SELECT DISTINCT member_id,
+            f"""CREATE OR REPLACE TEMP TABLE _rc_m AS SELECT DISTINCT member_id,
                    CAST(NULL AS VARCHAR) AS name, CAST(NULL AS VARCHAR) AS given_name,
                    CAST(NULL AS VARCHAR) AS family_name, CAST(NULL AS VARCHAR) AS area,
-                   CAST(NULL AS VARCHAR) AS national_party FROM _rc_v"""
+                   CAST(NULL AS VARCHAR) AS national_party FROM ({votes_file.members_sql}) v"""
         )
     store.execute(
         f"CREATE OR REPLACE TEMP TABLE _rc_m AS SELECT {L} || '-' || member_id AS person_id, * "
         "FROM _rc_m"
     )
-    _make_label_table(store, leg)
+    _make_label_table(store, leg, votes_file.labels_sql)
     store.execute(
         f"""INSERT OR REPLACE INTO organization (id, name, classification, abbreviation,
             parent_id, source)
@@ -625,43 +479,26 @@ def _write(
     assign_keys(store, "event", "SELECT ve_id FROM _rc_r")
     assign_keys(store, "voter", "SELECT person_id FROM _rc_m")
     assign_keys(store, "group", "SELECT org_id FROM _rc_lab WHERE kind = 'party'")
-    # The votes with integer keys (few distinct roll calls, members and labels: small
-    # joins); a key left NULL is an unknown roll call or member (checked next).
-    store.execute(
-        """CREATE OR REPLACE TEMP TABLE _rc_vk AS
-        WITH rk AS (SELECT r.rollnumber, e.key FROM _rc_r r
-                    JOIN vote_key_event e ON e.id = r.ve_id),
-             mk AS (SELECT m.member_id, p.key FROM _rc_m m
-                    JOIN vote_key_voter p ON p.id = m.person_id),
-             lk AS (SELECT l.label, g.key FROM _rc_lab l
-                    JOIN vote_key_group g ON g.id = l.org_id WHERE l.kind = 'party')
-        SELECT v.rollnumber, rk.key AS event_key, mk.key AS voter_key, lk.key AS group_key,
-               v.cast_code
-        FROM _rc_v v LEFT JOIN rk USING (rollnumber) LEFT JOIN mk USING (member_id)
-        JOIN lk USING (label)"""
+    # The votes with integer keys, written straight from the file's table (few distinct
+    # roll calls, members and labels: small joins; _rc_votes.py).
+    result.votes = votes_file.write(
+        """SELECT r.rollnumber, e.key, r.period, r.date FROM _rc_r r
+        JOIN vote_key_event e ON e.id = r.ve_id""",
+        """SELECT m.member_id, p.key AS voter_key FROM _rc_m m
+        JOIN vote_key_voter p ON p.id = m.person_id""",
+        """SELECT l.label, g.key AS group_key FROM _rc_lab l
+        JOIN vote_key_group g ON g.id = l.org_id WHERE l.kind = 'party'""",
+        members_file=mpath is not None,
     )
-    votes_file.check_keyed(members_file=mpath is not None)
-    insert_vote_rows(
-        store,
-        f"""SELECT v.event_key, v.voter_key, {CAST_OPTION_SQL.format(c="v.cast_code")},
-               {CAST_POSITION_SQL.format(c="v.cast_code")}, v.cast_code, v.group_key, NULL
-        FROM _rc_vk v WHERE v.cast_code <> 0""",
-    )
-    result.votes = int(store.scalar("SELECT count(*) FROM _rc_vk WHERE cast_code <> 0"))
-    _write_memberships(store, leg, rules, src, result)
+    _write_memberships(store, leg, rules, src, result, votes_file.written_sql)
 
 
 def _write_memberships(
-    store: Store, leg: str, rules: LabelRules, src: str, result: RollcallsResult
+    store: Store, leg: str, rules: LabelRules, src: str, result: RollcallsResult, votes: str
 ) -> None:
     L = _lit(leg)
-    # the runs are found on the integer keys of members and labels (short sort keys), then
-    # named by person id and label
-    votes = (
-        "(SELECT v.voter_key AS person_id, r.period, r.rollnumber AS seq, r.date, "
-        "v.group_key AS label FROM _rc_vk v JOIN _rc_r r USING (rollnumber) "
-        "WHERE v.cast_code <> 0)"
-    )
+    # the runs are found on the integer keys of members and labels (short sort keys) of the
+    # votes written, then named by person id and label
     store.execute(f"CREATE OR REPLACE TEMP TABLE _rc_runs AS {runs_sql(votes)}")
     store.execute(
         """CREATE OR REPLACE TEMP TABLE _rc_runs AS

@@ -58,10 +58,11 @@ def assign_keys(store: Store, kind: str, ids_sql: str, params: Params = None) ->
     )
 
 
-def insert_vote_rows(store: Store, select_sql: str, params: Params = None) -> None:
+def insert_vote_rows(store: Store, select_sql: str, params: Params = None) -> int:
     """Insert keyed rows: ``select_sql`` yields, in order, ``event_key, voter_key, option,
-    position, cast_code, group_key, role`` (keys from :func:`assign_keys`)."""
-    store.execute(f"INSERT INTO vote_row ({_ROW_COLUMNS}) {select_sql}", params)
+    position, cast_code, group_key, role`` (keys from :func:`assign_keys`). Returns the
+    number of rows inserted."""
+    return int(store.scalar(f"INSERT INTO vote_row ({_ROW_COLUMNS}) {select_sql}", params) or 0)
 
 
 def insert_votes(store: Store, select_sql: str, params: Params = None) -> None:
