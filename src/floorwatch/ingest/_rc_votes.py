@@ -31,21 +31,16 @@ from floorwatch.errors import InputError
 from floorwatch.ingest._common import fail_on_first
 from floorwatch.ingest.voteview import CAST_OPTION_SQL, CAST_POSITION_SQL
 from floorwatch.store import Store
-from floorwatch.store.csvread import read_csv_typed
+from floorwatch.store.csvread import quote_ident, read_csv_typed
 from floorwatch.store.votes import insert_vote_rows
 
-__all__ = ["VOTE_ROLES", "VotesFile", "quote_ident"]
+__all__ = ["VOTE_ROLES", "VotesFile"]
 
 #: The roles of the votes file's columns.
 VOTE_ROLES = ("rollnumber", "member_id", "cast_code", "party")
 
 #: The temporary tables and views a :class:`VotesFile` makes.
 TEMPS = ("_rc_v_raw", "_rc_vp", "_rc_rk", "_rc_pk", "_rc_cc", "_rc_vz")
-
-
-def quote_ident(column: str) -> str:
-    """``column`` quoted as an SQL identifier."""
-    return '"' + column.replace('"', '""') + '"'
 
 
 _q = quote_ident

@@ -35,9 +35,9 @@ from floorwatch.ingest._common import check_utf8, fail_on_first, require_file
 from floorwatch.ingest._labels import LabelRules, changes_sql, runs_sql, spells_sql
 from floorwatch.ingest._rc_votes import TEMPS as VOTE_TEMPS
 from floorwatch.ingest._rc_votes import VOTE_ROLES, VotesFile
-from floorwatch.ingest._rc_votes import quote_ident as _q
 from floorwatch.store import Store
 from floorwatch.store.csvread import csv_header, read_csv_text
+from floorwatch.store.csvread import quote_ident as _q
 from floorwatch.store.votes import assign_keys, delete_votes
 
 __all__ = ["ALIASES", "RollcallsResult", "ingest_rollcalls", "label_org_id"]

@@ -170,10 +170,8 @@ def agreement(
     params = scope.params()
     for i, gid in enumerate(g.ids):
         params[f"g_{i}"] = gid
-    cur, prev, wp = window_conditions(store, scope, window, table="vote_event")
-    params.update(wp)
     side = side_sql("b")
-    sql = f"""WITH {ballot_ctes(scope)},
+    counted = f"""WITH {ballot_ctes(scope)},
 sided AS (
     SELECT b.vote_event_id, b.person_id, b.party_id, b.start_date AS d, b.k, {side} AS side,
            CASE WHEN {_in_group_sql(g)} THEN 1 ELSE 0 END AS in_group
@@ -204,7 +202,23 @@ counted AS (
     SELECT c.*, l.last_rg - c.rg + 1 AS rn_desc FROM counted0 c
     JOIN (SELECT person_id, max(rg) AS last_rg FROM counted0 GROUP BY person_id) l
       ON l.person_id = c.person_id
-),
+)"""
+    if by is not None:  # the counted votes grouped by member and month
+        sql = f"""{counted},
+monthly AS (
+    SELECT person_id, bucket, count(*) AS votes, sum(agree) AS agreed
+    FROM counted GROUP BY person_id, bucket
+)
+SELECT m.bucket AS month, m.person_id, coalesce(p.name, m.person_id) AS name,
+       CAST(m.votes AS BIGINT) AS votes, CAST(m.agreed AS BIGINT) AS agreed,
+       CAST(m.agreed AS DOUBLE) / m.votes AS agreement
+FROM monthly m LEFT JOIN person p ON p.id = m.person_id
+WHERE m.bucket <> ''
+ORDER BY month, agreement DESC, name, person_id"""
+        return run(store, sql, params)
+    cur, prev, wp = window_conditions(store, scope, window, table="vote_event")
+    params.update(wp)
+    sql = f"""{counted},
 agg AS (
     SELECT person_id, count(*) AS votes, sum(agree) AS agreed,
            sum(CASE WHEN {cur} THEN 1 ELSE 0 END) AS w_votes,
@@ -230,18 +244,4 @@ out AS (
 )
 SELECT out.*, window_agreement - previous_agreement AS trend FROM out
 ORDER BY agreement DESC, name, person_id"""
-    if by is not None:  # the counted votes grouped by member and month
-        head = sql[: sql.index(",\nagg AS (")]
-        sql = f"""{head},
-monthly AS (
-    SELECT person_id, bucket, count(*) AS votes, sum(agree) AS agreed
-    FROM counted GROUP BY person_id, bucket
-)
-SELECT m.bucket AS month, m.person_id, coalesce(p.name, m.person_id) AS name,
-       CAST(m.votes AS BIGINT) AS votes, CAST(m.agreed AS BIGINT) AS agreed,
-       CAST(m.agreed AS DOUBLE) / m.votes AS agreement
-FROM monthly m LEFT JOIN person p ON p.id = m.person_id
-WHERE m.bucket <> ''
-ORDER BY month, agreement DESC, name, person_id"""
-        return run(store, sql, params)
     return run(store, sql, params)[list(AGREEMENT_COLUMNS)]

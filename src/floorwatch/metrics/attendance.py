@@ -167,7 +167,32 @@ _TOTAL_COLUMNS = """t.person_id, coalesce(p.name, t.person_id) AS name, t.party_
                 THEN CAST(t.crucial_attended AS DOUBLE) / t.crucial_possible END AS crucial_rate"""
 
 
-def _summary(cur: str, prev: str, by: str | None = None) -> str:
+def _flagged(by: str | None = None) -> str:
+    """The CTE ``r``: ``rec`` with ``att`` (attended) and ``pos`` (possible) flags, and the
+    record's ``bucket`` with ``by`` (see :func:`~floorwatch.metrics._filters.bucket_sql`)."""
+    bucket = f",\n           {bucket_sql(by, 'd')} AS bucket" if by is not None else ""
+    return f"""r AS (
+    SELECT rec.*, CASE WHEN status = 'attended' THEN 1 ELSE 0 END AS att,
+           CASE WHEN status IN ('attended', 'missed') THEN 1 ELSE 0 END AS pos{bucket}
+    FROM rec
+)"""
+
+
+def _summary_by(by: str) -> str:
+    """CTEs and the final SELECT over ``rec``: the totals per member and bucket (no streaks
+    or windows: those are the member's over the whole scope)."""
+    return f""",
+{_flagged(by)},
+{_totals(by)}
+SELECT t.bucket AS month, {_TOTAL_COLUMNS}
+FROM totals t
+LEFT JOIN person p ON p.id = t.person_id
+LEFT JOIN organization o ON o.id = t.party_id
+WHERE t.bucket <> ''
+ORDER BY month, rate ASC NULLS LAST, name, person_id"""
+
+
+def _summary(cur: str, prev: str) -> str:
     """CTEs and the final SELECT over ``rec`` (item_id, person_id, party_id, d, k, crucial,
     status, recorded); ``k`` orders the records in time.
 
@@ -176,33 +201,9 @@ def _summary(cur: str, prev: str, by: str | None = None) -> str:
     the missed ones again, so that a run of misses is an "island"; no window spans every
     record. Row numbers over a narrow projection, not running sums over whole records:
     DuckDB sorts every column a window carries, and a framed running sum costs more again.
-
-    With ``by`` (see :func:`~floorwatch.metrics._filters.bucket_sql`) the totals are grouped
-    by member and bucket too, and only they are returned (streaks and windows are the
-    member's over the whole scope).
     """
-    bucket = bucket_sql(by, "d")
-    if by is not None:
-        return f""",
-r AS (
-    SELECT rec.*, CASE WHEN status = 'attended' THEN 1 ELSE 0 END AS att,
-           CASE WHEN status IN ('attended', 'missed') THEN 1 ELSE 0 END AS pos,
-           {bucket} AS bucket
-    FROM rec
-),
-{_totals(by)}
-SELECT t.bucket AS month, {_TOTAL_COLUMNS}
-FROM totals t
-LEFT JOIN person p ON p.id = t.person_id
-LEFT JOIN organization o ON o.id = t.party_id
-WHERE t.bucket <> ''
-ORDER BY month, rate ASC NULLS LAST, name, person_id"""
     return f""",
-r AS (
-    SELECT rec.*, CASE WHEN status = 'attended' THEN 1 ELSE 0 END AS att,
-           CASE WHEN status IN ('attended', 'missed') THEN 1 ELSE 0 END AS pos
-    FROM rec
-),
+{_flagged()},
 g AS (
     SELECT person_id, att, d, k,
            row_number() OVER (PARTITION BY person_id ORDER BY k) AS rg,
@@ -314,17 +315,20 @@ def attendance(
     params = scope.params()
     if basis == "votes":
         head = _rollcall_records(scope)
-        cur, prev, wp = window_conditions(store, scope, window, table="vote_event")
     else:
         cls = (classification,) if isinstance(classification, str) else classification
         cls = tuple(cls) if cls else None
         head = _event_records(scope, cls)
         for i, c in enumerate(cls or ()):
             params[f"cls_{i}"] = c
-        cur, prev, wp = window_conditions(store, scope, window, table="event")
-    params.update(wp)
-    sql = "WITH " + head + _summary(cur, prev, by)
-    frame = run(store, sql, params)
+    if by is None:
+        table = "vote_event" if basis == "votes" else "event"
+        cur, prev, wp = window_conditions(store, scope, window, table=table)
+        params.update(wp)
+        tail = _summary(cur, prev)
+    else:
+        tail = _summary_by(by)
+    frame = run(store, "WITH " + head + tail, params)
     if by is not None:
         return frame[["month", *ATTENDANCE_COLUMNS[: ATTENDANCE_COLUMNS.index("crucial_rate") + 1]]]
     return frame[list(ATTENDANCE_COLUMNS)]

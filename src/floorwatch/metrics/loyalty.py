@@ -193,12 +193,11 @@ SELECT a.bucket AS month, a.person_id, coalesce(p.name, a.person_id) AS name, a.
 FROM agg a
 LEFT JOIN person p ON p.id = a.person_id
 LEFT JOIN organization o ON o.id = a.party_id
-WHERE a.bucket <> '' OR $by_all = 1
+{"WHERE a.bucket <> ''" if by is not None else ""}
 ORDER BY month, loyalty ASC NULLS LAST, rebellion_rate DESC NULLS LAST, name, person_id,
          party_id"""
-    params["by_all"] = int(by is None)
     frame = run(store, sql, params)
-    return frame[(["month"] if by else []) + list(LOYALTY_COLUMNS)]
+    return frame[(["month"] if by is not None else []) + list(LOYALTY_COLUMNS)]
 
 
 def party_unity_votes(

@@ -36,6 +36,7 @@ __all__ = [
     "csv_lines",
     "csv_rows",
     "csv_text",
+    "quote_ident",
     "read_csv_text",
     "read_csv_typed",
 ]
@@ -96,7 +97,7 @@ def read_csv_typed(
     wanted = "*"
     if keep is not None:
         present = [c for c in keep if c in columns]
-        wanted = ", ".join(_ident(c) for c in present) or "*"
+        wanted = ", ".join(quote_ident(c) for c in present) or "*"
     try:
         con.execute(
             f"CREATE TEMP TABLE {name} AS SELECT {line_col}{wanted} FROM read_csv(?, "
@@ -148,8 +149,8 @@ def csv_lines(
 def _convert(store: Store, name: str, ints: dict[str, str], dates: list[str]) -> None:
     """Convert checked DOUBLE columns to their whole-number types and checked text
     columns to DATE, in one statement."""
-    casts = [f"CAST({_ident(c)} AS {t}) AS {_ident(c)}" for c, t in ints.items()]
-    casts += [f"CAST(trim({_ident(c)}) AS DATE) AS {_ident(c)}" for c in dates]
+    casts = [f"CAST({quote_ident(c)} AS {t}) AS {quote_ident(c)}" for c, t in ints.items()]
+    casts += [f"CAST(trim({quote_ident(c)}) AS DATE) AS {quote_ident(c)}" for c in dates]
     store.execute(
         f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * REPLACE ({', '.join(casts)}) FROM {name}"
     )
@@ -160,8 +161,8 @@ def _dates(
 ) -> None:
     """Check that the text columns ``dates`` of ``name`` hold dates written YYYY-MM-DD."""
     bad = {
-        c: f"trim({_ident(c)}) NOT SIMILAR TO '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' "
-        f"OR TRY_CAST(trim({_ident(c)}) AS DATE) IS NULL"
+        c: f"trim({quote_ident(c)}) NOT SIMILAR TO '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' "
+        f"OR TRY_CAST(trim({quote_ident(c)}) AS DATE) IS NULL"
         for c in dates
     }
     _first_bad(store, name, path, bad, "expected a date YYYY-MM-DD", line=line)
@@ -175,7 +176,7 @@ def _whole_numbers(
     bad = {}
     for col, typ in ints.items():
         lo, hi = _INT_RANGES[typ]
-        q = _ident(col)
+        q = quote_ident(col)
         bad[col] = f"isnan({q}) OR isinf({q}) OR {q} <> trunc({q}) OR {q} < {lo} OR {q} > {hi}"
     _first_bad(store, name, path, bad, "expected a whole number", line=line)
 
@@ -194,8 +195,8 @@ def _first_bad(
     line only with ``line`` (else rowids order the rows but are not line numbers)."""
     where = "_line" if line else "rowid"
     checks = [
-        f"SELECT {where} AS l, ? AS c, {_ident(c)} AS v FROM {name} "
-        f"WHERE {_ident(c)} IS NOT NULL AND ({cond})"
+        f"SELECT {where} AS l, ? AS c, {quote_ident(c)} AS v FROM {name} "
+        f"WHERE {quote_ident(c)} IS NOT NULL AND ({cond})"
         for c, cond in bad.items()
     ]
     first = store.rows(
@@ -235,8 +236,8 @@ def _read_csv_lf(
             raise InputError(exc.problem, file=path, line=exc.line, column=exc.column) from None
 
 
-def _ident(column: str) -> str:
-    """``column`` quoted as an SQL identifier."""
+def quote_ident(column: str) -> str:
+    """``column`` quoted as an SQL identifier (a double quote doubled)."""
     return '"' + column.replace('"', '""') + '"'
 
 

@@ -16,13 +16,10 @@ import duckdb
 import pyarrow as pa
 
 from floorwatch.errors import StoreError
+from floorwatch.store.csvread import quote_ident as _ident
 from floorwatch.store.parquet import table_files
 
 __all__ = ["ParquetDuckDBEngine"]
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _literal(text: str) -> str:
