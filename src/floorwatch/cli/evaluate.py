@@ -68,6 +68,12 @@ def evaluate(
         float, typer.Option("--red-share", min=0.001, max=1.0, help="Red list size (share).")
     ] = 0.05,
     no_party: NoPartyOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, max=256, help="Local worker processes, one legislative period each."
+        ),
+    ] = 1,
     fmt: FormatOption = "table",
 ) -> None:
     """Score the fitted model and the baselines on every legislature's real switches,
@@ -76,7 +82,7 @@ def evaluate(
 
     units = _units(stores)
     t0 = time.perf_counter()
-    with console.status("Evaluating..."):
+    with console.status("Evaluating...") as status:
         try:
             ev = run(
                 units,
@@ -84,6 +90,8 @@ def evaluate(
                 horizon_days=horizon_days,
                 red_share=red_share,
                 no_party=tuple(no_party or ()),
+                workers=workers,
+                progress=lambda text: status.update(f"Evaluating: {text}"),
             )
         except ValueError as exc:  # no member-dates at all
             raise NotFoundError(f"nothing to evaluate: {exc}") from None

@@ -13,9 +13,11 @@ from floorwatch.cli.common import (
     AsOfOption,
     ConfigOption,
     FormatOption,
+    FromOption,
     LegislatureOption,
     PartyOption,
     StepDaysOption,
+    ToOption,
     app,
     get_store,
     need_rollcalls,
@@ -37,13 +39,24 @@ class _Show(str, enum.Enum):  # noqa: UP042 - Typer needs a str Enum
     all = "all"
 
 
-def _progress(console: Console):
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=1,
+        max=256,
+        help="Local worker processes, each unit of work (a legislature's period or date) in one.",
+    ),
+]
+
+
+def _progress(console: Console, unit: str = "periods", digits: int = 1):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:.1f}/{task.total} periods"),
+        TextColumn(f"{{task.completed:.{digits}f}}/{{task.total}} {unit}"),
         TimeElapsedColumn(),
         console=console,
         transient=True,
@@ -96,17 +109,40 @@ def flags(
     show: Annotated[
         _Show, typer.Option(help="Which levels to list: red, amber (red+amber) or all.")
     ] = _Show.amber,
+    start: FromOption = None,
+    end: ToOption = None,
+    step_days: Annotated[
+        int,
+        typer.Option(
+            "--step-days", min=1, max=36_500, help="With --from: days between flag dates."
+        ),
+    ] = 30,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="With --from: every legislature and body with dated records, not only one.",
+        ),
+    ] = False,
+    workers: WorkersOption = 1,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Red/amber/green defection-risk flags with their evidence.
 
     With --party and no --legislature: the party watch, every person of the party across all
     its bodies (seats, party bodies, former lawmakers); see docs/party-watch.md.
+
+    With --from (and --to, default the record's end): the flags on every --step-days from
+    --from, each date from the record up to it only, for the legislature (or --all of them);
+    --workers spreads the dates and legislatures over processes.
     """
     party = one_party(party, "flags")
     show = _Show(show).value  # the enum, as text
     cfg = load_config(config)
     grp = (against[0] if len(against) == 1 else list(against)) if against else None
+    if start is not None or end is not None or every:
+        _flags_range(start, end, step_days, legislature, party, grp, cfg, show, every, workers, fmt)
+        return
     with get_store(read_only=True) as store:
         frame = compute_flags(
             store,
@@ -154,6 +190,85 @@ def flags(
         )
 
 
+def _flags_range(start, end, step_days, legislature, party, grp, cfg, show, every, workers, fmt):
+    """``floorwatch flags --from ... [--to ...] [--all]``: flags on a grid of dates."""
+    from floorwatch.dates import record_end
+    from floorwatch.errors import InputError
+    from floorwatch.risk.flags import date_grid, flags_over
+
+    if start is None:
+        raise InputError("--to and --all list flags over a range of dates: give --from too")
+    if every and legislature:
+        raise InputError("--all and --legislature: give one of them")
+    console = Console(stderr=True)
+    with get_store(read_only=True) as store:
+        days = date_grid(start, end if end is not None else record_end(store), step_days)
+        bodies = None if every else [_one_body(store, legislature)]
+        with _progress(console, "legislature-dates", 0) as bar:
+            task = bar.add_task("Flagging", total=None)
+
+            def tick(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            frame = flags_over(
+                store, days, legislatures=bodies, party=party, against=grp, config=cfg,
+                evidence="all" if show == "all" else "flagged", workers=workers, progress=tick,
+            )  # fmt: skip
+    if show == "red":
+        frame = frame[frame["level"] == "red"]
+    elif show == "amber":
+        frame = frame[frame["level"].isin(["red", "amber"])]
+    records = _flag_records(frame)
+    if fmt is Format.json:
+        render(records, fmt)
+        return
+    rows = [
+        {
+            "as_of": r["as_of"],
+            "legislature": r.get("legislature"),
+            "name": r["name"],
+            "party": r["party"],
+            "level": r["level"],
+            "score": r["score"],
+            "rank": r["rank"],
+            "why": r.get("unscored") or "; ".join(reasons(r["evidence"], 2)),
+        }
+        for r in records
+    ]
+    columns = ["as_of", "legislature", "name", "party", "level", "score", "rank", "why"]
+    if not every:
+        columns.remove("legislature")
+    where = "every legislature" if every else bodies[0]
+    title = f"Flags of {where} on {len(days)} dates, every {step_days} days from {days[0]}"
+    render(rows, fmt, title=title, columns=columns)
+    if fmt is Format.table and not rows:
+        typer.echo(
+            f"Nobody is {'red' if show == 'red' else 'red or amber'} on any of the "
+            f"{len(days)} dates; --show all lists every member.",
+            err=True,
+        )
+
+
+def _one_body(store, legislature: str | None) -> str:
+    """The legislature flags over dates run on: the one given, else the only one."""
+    from floorwatch.errors import NotFoundError
+    from floorwatch.risk.flags import flag_bodies
+
+    known = list(flag_bodies(store)["legislature"])
+    if legislature is not None:
+        return legislature
+    if len(known) != 1:
+        raise NotFoundError(
+            "flags over dates need a body: "
+            + (
+                "the store has no dated roll calls or attendance records"
+                if not known
+                else f"choose one of {', '.join(known)} with --legislature, or --all"
+            )
+        )
+    return known[0]
+
+
 @app.command()
 def backtest(
     legislature: LegislatureOption = None,
@@ -168,7 +283,7 @@ def backtest(
         ),
     ] = 180,
     only_with_switches: Annotated[bool, typer.Option(help="Only periods with a switch.")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="Parallel processes (one period each).")] = 1,
+    workers: WorkersOption = 1,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Backtest the flags on every real party switch in the store."""

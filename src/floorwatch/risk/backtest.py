@@ -15,21 +15,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import multiprocessing
 import numbers
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from floorwatch.errors import InputError, NotFoundError, StoreError
+from floorwatch.errors import InputError, NotFoundError
 from floorwatch.memberships import switches as find_switches
 from floorwatch.risk.config import RiskConfig
 from floorwatch.risk.flags import flags
 from floorwatch.store import Store, open_store
+from floorwatch.store.engine import map_units
 
 __all__ = [
     "BacktestResult",
@@ -287,6 +286,20 @@ def _summary(panel: pd.DataFrame, ks: tuple[int, ...] = (1, 5, 10)) -> tuple[dic
     return summary, cal
 
 
+def _period_unit(
+    store: Store,
+    legislature: str,
+    period: str | None,
+    step_days: int,
+    horizon_days: int,
+    config: RiskConfig | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One period as a unit of work (:func:`floorwatch.store.engine.map_units`)."""
+    return backtest_period(
+        store, legislature, period, config=config, step_days=step_days, horizon_days=horizon_days
+    )
+
+
 def backtest(
     store: Store,
     *,
@@ -300,8 +313,9 @@ def backtest(
 ) -> BacktestResult:
     """Backtest the flags on every legislative period with dated roll calls.
 
-    ``workers > 1`` runs periods in parallel processes (the store must be a file, opened
-    read-only). ``progress(advance, total)`` reports progress in periods (fractions while a
+    ``workers > 1`` runs periods in that many processes
+    (:func:`floorwatch.store.engine.map_units`; a store file must be opened read-only).
+    ``progress(advance, total)`` reports progress in periods (fractions while a
     period runs in this process).
     """
     _at_least_one(step_days=step_days, horizon_days=horizon_days, workers=workers)
@@ -324,24 +338,11 @@ def backtest(
             )
         units = units[keep]
     kwargs = dict(config=config, step_days=step_days, horizon_days=horizon_days)
-    results = []
-    if workers > 1 and len(units) > 1 and str(store.path) != ":memory:":
-        if not store.read_only:
-            raise StoreError(
-                f"{store.path}: open the store read-only for a parallel backtest "
-                "(DuckDB lets several processes read a file only when none writes to it)."
-            )
-        ctx = multiprocessing.get_context("spawn")  # no inherited DuckDB connections
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [
-                pool.submit(backtest_period, str(store.path), u.legislature, u.period, **kwargs)
-                for u in units.itertuples()
-            ]
-            for done in as_completed(futures):
-                done.result()
-                if progress is not None:
-                    progress(1.0, len(units))
-            results = [f.result() for f in futures]
+    if workers > 1 and len(units) > 1:
+        tasks = [(store, (u.legislature, u.period, step_days, horizon_days, config))
+                 for u in units.itertuples()]  # fmt: skip
+        tick = None if progress is None else (lambda done, total: progress(1.0, total))
+        results = map_units(_period_unit, tasks, workers=workers, progress=tick)
     else:
         step = None if progress is None else (lambda share: progress(share, len(units)))
         results = [

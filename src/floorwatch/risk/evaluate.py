@@ -50,8 +50,11 @@ from floorwatch.risk.config import RiskConfig
 from floorwatch.risk.features import PeriodRecord, period_features
 from floorwatch.risk.fitted import _tie_cut
 from floorwatch.store import Store, open_store
+from floorwatch.store.engine import map_units
 
-__all__ = ["LEADS", "METHODS", "Evaluation", "build_panel", "evaluate", "metrics"]
+__all__ = [
+    "LEADS", "METHODS", "Evaluation", "build_panel", "evaluate", "metrics", "period_panel",
+]  # fmt: skip
 
 LEADS = (30, 60, 90)
 METHODS = ("model", "hand_weighted", "rebellion", "cw_defection", "moderation")
@@ -96,45 +99,69 @@ def build_panel(
     """(panel, switches) of every period with dated roll calls in ``store``; ``unit`` names
     the legislature for the leave-one-out split (default: the legislature id). Moves to or
     from a label of ``no_party`` (Brazil's ``S.Part.``) are not switches."""
-    panels, sws = [], []
-    for u in periods(store).itertuples():
-        rec = PeriodRecord(store, u.legislature, u.period)
-        if not len(rec.dates):
-            continue
-        first, last = rec.first, rec.last
-        sw = find_switches(store, legislature=u.legislature)
-        ev = pd.to_datetime(sw["date_from"]).dt.date
-        keep = (ev >= first) & (ev <= last)
-        keep &= ~sw["from_party"].isin(no_party) & ~sw["to_party"].isin(no_party)
-        sw = sw[keep].copy()
-        sw["event"] = pd.to_datetime(sw["date_from"]).dt.date
-        extra = [e - dt.timedelta(days=k) for e in sw["event"] for k in LEADS]
-        grid = _grid(first, last, step_days, start_days)
-        days = sorted(set(grid) | {e for e in extra if first < e <= last})
-        p = period_features(rec, days, recent_days=recent_days, ideal_days=set(grid))
-        if p.empty:
-            continue
-        p["on_grid"] = p["date"].isin(set(grid))
-        # Positive: the member's next switch falls within the horizon after the date.
-        nxt = np.full(len(p), np.nan)
-        by_person = sw.groupby("person_id")["event"].apply(sorted).to_dict()
-        dates = p["date"].to_numpy()
-        for k, (pid, day) in enumerate(zip(p["person_id"].to_numpy(), dates, strict=True)):
-            events = by_person.get(pid)
-            if events:
-                later = [(e - day).days for e in events if e > day]
-                if later:
-                    nxt[k] = later[0]
-        p["days_to_switch"] = nxt
-        p["positive"] = p["days_to_switch"] <= horizon_days
-        p["unit"] = unit or u.legislature
-        panels.append(p)
-        sw["unit"] = unit or u.legislature
-        sw["period"] = u.period
-        sws.append(sw)
+    opts = (step_days, horizon_days, recent_days, start_days, tuple(no_party))
+    parts = [period_panel(store, u.legislature, u.period, unit, *opts) for u in _periods(store)]
+    return _stack(parts)
+
+
+def _periods(store: Store) -> list:
+    return list(periods(store).itertuples())
+
+
+def _stack(parts: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    panels = [p for p, _ in parts if p is not None]
+    sws = [s for p, s in parts if p is not None]
     panel = pd.concat(panels, ignore_index=True) if panels else pd.DataFrame()
     switches = pd.concat(sws, ignore_index=True) if sws else pd.DataFrame()
     return panel, switches
+
+
+def period_panel(
+    store: Store,
+    legislature: str,
+    period: str | None,
+    unit: str | None = None,
+    step_days: int = 30,
+    horizon_days: int = 180,
+    recent_days: int = 90,
+    start_days: int = 30,
+    no_party: tuple[str, ...] = (),
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """(panel, switches) of one legislative period, a unit of work of the harness
+    (:func:`floorwatch.store.engine.map_units`); (None, None) when it has no member-dates."""
+    rec = PeriodRecord(store, legislature, period)
+    if not len(rec.dates):
+        return None, None
+    first, last = rec.first, rec.last
+    sw = find_switches(store, legislature=legislature)
+    ev = pd.to_datetime(sw["date_from"]).dt.date
+    keep = (ev >= first) & (ev <= last)
+    keep &= ~sw["from_party"].isin(no_party) & ~sw["to_party"].isin(no_party)
+    sw = sw[keep].copy()
+    sw["event"] = pd.to_datetime(sw["date_from"]).dt.date
+    extra = [e - dt.timedelta(days=k) for e in sw["event"] for k in LEADS]
+    grid = _grid(first, last, step_days, start_days)
+    days = sorted(set(grid) | {e for e in extra if first < e <= last})
+    p = period_features(rec, days, recent_days=recent_days, ideal_days=set(grid))
+    if p.empty:
+        return None, None
+    p["on_grid"] = p["date"].isin(set(grid))
+    # Positive: the member's next switch falls within the horizon after the date.
+    nxt = np.full(len(p), np.nan)
+    by_person = sw.groupby("person_id")["event"].apply(sorted).to_dict()
+    dates = p["date"].to_numpy()
+    for k, (pid, day) in enumerate(zip(p["person_id"].to_numpy(), dates, strict=True)):
+        events = by_person.get(pid)
+        if events:
+            later = [(e - day).days for e in events if e > day]
+            if later:
+                nxt[k] = later[0]
+    p["days_to_switch"] = nxt
+    p["positive"] = p["days_to_switch"] <= horizon_days
+    p["unit"] = unit or legislature
+    sw["unit"] = unit or legislature
+    sw["period"] = period
+    return p, sw
 
 
 _HW_SIGNALS = {
@@ -367,26 +394,42 @@ def evaluate(
     no_party: tuple[str, ...] = (),
     features: list[str] | None = None,
     weighting: str = "units",
+    workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> Evaluation:
     """Run the harness over ``stores`` (unit name -> store or path: each is one legislature of
-    the leave-one-out split)."""
+    the leave-one-out split). Every legislative period of every store is an independent unit
+    of work: ``workers > 1`` builds them in that many processes
+    (:func:`floorwatch.store.engine.map_units`; a store given open must be read-only), with
+    the same result as one process."""
     t0 = time.perf_counter()
+    opened: list[Store] = []
     panels, sws = [], []
-    for unit, st in stores.items():
-        own = not isinstance(st, Store)
-        store = open_store(st, read_only=True) if own else st
-        try:
-            p, s = build_panel(
-                store, unit=unit, step_days=step_days, horizon_days=horizon_days,
-                no_party=no_party,
-            )  # fmt: skip
-        finally:
-            if own:
-                store.close()
+    try:
+        tasks, names = [], []
+        for unit, st in stores.items():
+            if isinstance(st, Store):
+                store = st
+            else:
+                store = open_store(st, read_only=True)
+                opened.append(store)
+            for u in _periods(store):
+                opts = (step_days, horizon_days, 90, 30, tuple(no_party))
+                tasks.append((store, (u.legislature, u.period, unit, *opts)))
+                names.append(unit)
+
+        def tick(done: int, total: int) -> None:
+            if progress:
+                progress(f"{done}/{total} legislative periods ({time.perf_counter() - t0:.0f} s)")
+
+        parts = map_units(period_panel, tasks, workers=workers, progress=tick)
+    finally:
+        for store in opened:
+            store.close()
+    for unit in stores:
+        p, s = _stack([part for part, name in zip(parts, names, strict=True) if name == unit])
         if progress:
-            progress(f"{unit}: {len(p)} member-dates, {len(s)} switches "
-                     f"({time.perf_counter() - t0:.0f} s)")  # fmt: skip
+            progress(f"{unit}: {len(p)} member-dates, {len(s)} switches")
         if not p.empty:
             panels.append(p)
             sws.append(s)

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from floorwatch.errors import StoreError
 
-__all__ = ["ENGINES", "Engine", "EngineStore", "map_groups", "open_engine_store"]
+__all__ = ["ENGINES", "Engine", "EngineStore", "map_groups", "map_units", "open_engine_store"]
 
 #: Engines :func:`open_engine_store` knows (``duckdb`` over a folder means DuckDB over Parquet).
 ENGINES = ("duckdb", "spark")
@@ -236,3 +236,95 @@ def map_groups(
         cols = [c for c, _ in schema]
         out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     return out.sort_values(list(by), kind="mergesort").reset_index(drop=True)
+
+
+# -- independent units of work over whole stores ----------------------------------------------
+
+#: Stores a worker process has opened, by :func:`_spec` (each opened once per process).
+_OPENED: dict[tuple[str, ...], Any] = {}
+
+
+def _spec(store: Any) -> tuple[str, ...] | None:
+    """How another process reopens ``store`` read-only, or None when it cannot (in memory,
+    Spark: there the statements are spread by Spark itself)."""
+    path = getattr(store, "path", None)
+    if path is None or str(path) == ":memory:":
+        return None
+    engine = getattr(store, "engine", None)
+    if engine is None:
+        if not getattr(store, "read_only", False):
+            raise StoreError(
+                f"{path}: open the store read-only to run it in several processes "
+                "(DuckDB lets several processes read a file only when none writes to it)"
+            )
+        return ("file", str(path))
+    if engine.name == "spark":
+        return None
+    return ("engine", str(path), engine.name)
+
+
+def _reopen(spec: tuple[str, ...]) -> Any:
+    store = _OPENED.get(spec)
+    if store is None:
+        if spec[0] == "file":
+            from floorwatch.store.db import open_store
+
+            store = open_store(spec[1], read_only=True)
+        else:
+            store = open_engine_store(spec[1], spec[2])
+        _OPENED[spec] = store
+    return store
+
+
+def _run_unit(spec: tuple[str, ...], func: Any, args: tuple[Any, ...]) -> Any:
+    return func(_reopen(spec), *args)
+
+
+def map_units(
+    func: Any,
+    units: Sequence[tuple[Any, tuple[Any, ...]]],
+    *,
+    workers: int = 1,
+    progress: Any = None,
+) -> list[Any]:
+    """``func(store, *args)`` for each ``(store, args)`` of ``units``; the results in the
+    order of ``units``.
+
+    Each unit is independent (a legislature, a period, a date of one): with ``workers > 1``
+    they run in that many fresh processes (``spawn``: no inherited connections), each of which
+    reopens the stores it is given read-only, once; ``func`` must be a module-level function
+    and its arguments picklable. A store another process cannot reopen (in memory, or Spark,
+    whose statements Spark itself spreads over the cluster) runs its units here, one after
+    another. ``progress(done, total)`` is called as units finish.
+    """
+    total = len(units)
+    specs = [_spec(store) for store, _ in units] if workers > 1 and total > 1 else []
+    results: list[Any] = [None] * total
+    done = 0
+    if specs and all(s is not None for s in specs):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=ctx) as pool:
+            futures = {
+                pool.submit(_run_unit, spec, func, args): k
+                for k, (spec, (_, args)) in enumerate(zip(specs, units, strict=True))
+            }
+            try:
+                for fut in as_completed(futures):
+                    results[futures[fut]] = fut.result()
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+            except BaseException:  # the first failure stops the rest
+                for fut in futures:
+                    fut.cancel()
+                raise
+        return results
+    for k, (store, args) in enumerate(units):
+        results[k] = func(store, *args)
+        done += 1
+        if progress is not None:
+            progress(done, total)
+    return results
