@@ -4,7 +4,9 @@ House 107 (`voteview-hsall/H107_votes.csv`, 990 roll calls, ~440 members) has no
 dates in the shared data, so for the *timing* of `flags` on a full House the benchmark gives
 its roll calls evenly spaced synthetic dates across the 107th Congress (2001-01-03 ..
 2002-11-22), in roll-call order. The backtest runs on the real, dated Senate files (107, 111,
-116), which hold the two dated switches (Jeffords 2001, Specter 2009).
+116), which hold the two dated switches (Jeffords 2001, Specter 2009), in one process and in
+``--workers`` processes (each period a unit of work), and so do flags over a range of dates
+(every 30 days through those Senates' records, each date a unit).
 
 Run: python benchmarks/bench_risk.py [--repeat 3] [--workers 2]
 """
@@ -19,11 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 from devstores import house107  # benchmarks/ is the script's folder
 
 import floorwatch
 from floorwatch.risk import flags
 from floorwatch.risk.backtest import backtest
+from floorwatch.risk.flags import flag_bodies, flags_over
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -98,6 +102,20 @@ def main() -> None:
                 f"backtest, Senate 107+111+116 ({result.summary['dates']} dates, "
                 f"{result.summary['member_dates']} member-dates), workers={workers}: "
                 f"{elapsed:.1f} s"
+            )
+        span = flag_bodies(senate).iloc[0]
+        days = []
+        day, last = (pd.Timestamp(span[k]).date() for k in ("first", "last"))
+        while day <= last:
+            days.append(day)
+            day += dt.timedelta(days=30)
+        for workers in sorted({1, args.workers}):
+            t = time.perf_counter()
+            over = flags_over(senate, days, workers=workers)
+            print(
+                f"flags over dates, Senate 107+111+116 every 30 days ({over['as_of'].nunique()} "
+                f"dates, {len(over)} member-dates), workers={workers}: "
+                f"{time.perf_counter() - t:.1f} s"
             )
         cols = [
             "name",

@@ -13,7 +13,7 @@ Metrics: loyalty (with party unity), attendance on roll calls, cohesion by month
 with the Republicans, whip violations by inferred direction.
 
 Run: python benchmarks/bench_scale.py [--sizes 1e6,1e7,1e8] [--engines duckdb,spark]
-         [--spark-max 1e7] [--work /tmp/fw-scale]
+         [--spark-max 1e7] [--work /tmp/fw-scale] [--memory-limit 16GB]
 """
 
 from __future__ import annotations
@@ -126,11 +126,12 @@ def child(engine: str, folder: str) -> None:
     import warnings
 
     warnings.simplefilter("ignore")
-    import floorwatch
     from floorwatch.metrics import agreement, attendance, cohesion, loyalty, violations
+    from floorwatch.store.engine import open_engine_store
 
     t0 = time.perf_counter()
-    store = floorwatch.open(folder, engine=engine)
+    limit = os.environ.get("FW_SCALE_MEMORY") or None
+    store = open_engine_store(folder, engine, memory_limit=limit if engine == "duckdb" else None)
     opened = time.perf_counter() - t0
     calls = {
         "loyalty": lambda s: loyalty(s),
@@ -144,9 +145,10 @@ def child(engine: str, folder: str) -> None:
         plans = getattr(store.engine, "plans", None)
         if plans is not None:
             plans.clear()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         rows = len(call(store))
-        row = {"seconds": time.perf_counter() - t, "rows": rows}
+        # CPU: this process's threads (DuckDB's work; on Spark only the driver's Python side)
+        row = {"seconds": time.perf_counter() - t, "cpu": time.process_time() - c, "rows": rows}
         if plans is not None:
             from floorwatch.store.spark import vote_scans
 
@@ -177,9 +179,11 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_child(engine: str, folder: Path, timeout: float) -> dict:
+def run_child(engine: str, folder: Path, timeout: float, memory: str | None = None) -> dict:
+    env = {**os.environ, "FW_SCALE_MEMORY": memory or ""}
     proc = subprocess.Popen(
         [sys.executable, __file__, "--child", engine, str(folder)],
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -214,6 +218,9 @@ def main() -> None:
     parser.add_argument("--engines", default="duckdb,spark")
     parser.add_argument("--spark-max", type=float, default=1e7, help="largest size on Spark")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per child run")
+    parser.add_argument(
+        "--memory-limit", default="16GB", help="DuckDB's memory_limit (it spills past it)"
+    )
     parser.add_argument("--work", default=None, help="folder for the stores (kept)")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -227,7 +234,8 @@ def main() -> None:
     base = build_base(work)
     base_votes = 429_335
     print(f"{'engine':7} {'votes':>12} {'open s':>7} " + " ".join(f"{m:>11}" for m in METRICS)
-          + f" {'total s':>8} {'s/1e6':>6} {'peak MiB':>9}  vote scans per metric")  # fmt: skip
+          + f" {'total s':>8} {'s/1e6':>6} {'peak MiB':>9} {'CPU s':>8} {'CPU/1e6':>7}"
+          + "  vote scans per metric")  # fmt: skip
     results = []
     for size in [float(s) for s in args.sizes.split(",")]:
         copies = max(1, math.ceil(size / base_votes))
@@ -241,18 +249,20 @@ def main() -> None:
             if engine == "spark" and size > args.spark_max:
                 print(f"spark   {votes:>12,} skipped (--spark-max {args.spark_max:.0e})")
                 continue
-            r = run_child(engine, folder, args.timeout)
+            r = run_child(engine, folder, args.timeout, args.memory_limit)
             results.append({"engine": engine, "votes": votes, **r})
             if "metrics" not in r:
                 print(f"{engine:7} {votes:>12,} {r}", flush=True)
                 continue
             secs = [r["metrics"][m]["seconds"] for m in METRICS]
+            cpu = sum(r["metrics"][m]["cpu"] for m in METRICS)
             scans = {m: sum(r["metrics"][m].get("vote_scans", [])) for m in METRICS}
             total = sum(secs)
             print(
                 f"{engine:7} {votes:>12,} {r['open_s']:7.1f} "
                 + " ".join(f"{s:11.2f}" for s in secs)
-                + f" {total:8.1f} {total / votes * 1e6:6.2f} {r['peak_mib']:9.0f}  "
+                + f" {total:8.1f} {total / votes * 1e6:6.2f} {r['peak_mib']:9.0f}"
+                + f" {cpu:8.1f} {cpu / votes * 1e6:7.2f}  "
                 + (json.dumps(scans) if engine == "spark" else "-"),
                 flush=True,
             )

@@ -67,6 +67,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--only", nargs="*", default=list(LEGISLATURES))
     parser.add_argument("--C", type=float, default=0.1)
+    parser.add_argument("--workers", type=int, default=1, help="Processes (one period each).")
     parser.add_argument("--write-model", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="Write the tables here (JSON).")
     args = parser.parse_args()
@@ -77,6 +78,7 @@ def main() -> None:
         {k: v for k, v in stores.items()},
         C=args.C,
         no_party=("S.Part.",),
+        workers=args.workers,
         progress=lambda msg: print(msg, flush=True),
     )
     wall = time.perf_counter() - t0

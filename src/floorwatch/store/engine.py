@@ -175,9 +175,16 @@ class EngineStore:
         return f"<floorwatch.EngineStore {name} {self.path} schema={self.schema_version}>"
 
 
-def open_engine_store(path: str | os.PathLike[str], engine: str = "duckdb") -> EngineStore:
+def open_engine_store(
+    path: str | os.PathLike[str],
+    engine: str = "duckdb",
+    *,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> EngineStore:
     """Open the Parquet store folder ``path`` (written by ``export --format parquet``)
-    read-only with ``engine`` (``duckdb`` or ``spark``).
+    read-only with ``engine`` (``duckdb`` or ``spark``). ``memory_limit`` (``"12GB"``) and
+    ``threads`` bound DuckDB (past the limit it spills to disk); Spark takes its own settings.
 
     Raises
     ------
@@ -196,7 +203,7 @@ def open_engine_store(path: str | os.PathLike[str], engine: str = "duckdb") -> E
     else:
         from floorwatch.store.duckdb_engine import ParquetDuckDBEngine
 
-        eng = ParquetDuckDBEngine(path, manifest)
+        eng = ParquetDuckDBEngine(path, manifest, memory_limit=memory_limit, threads=threads)
     columns = {t: dict(spec["columns"]) for t, spec in manifest["tables"].items()}
     return EngineStore(eng, path, int(manifest["schema_version"]), columns)
 
