@@ -238,7 +238,7 @@ def _flags_range(start, end, step_days, legislature, party, grp, cfg, show, ever
     columns = ["as_of", "legislature", "name", "party", "level", "score", "rank", "why"]
     if not every:
         columns.remove("legislature")
-    where = "every legislature" if every else bodies[0]
+    where = "every legislature and body" if every else bodies[0]
     title = f"Flags of {where} on {len(days)} dates, every {step_days} days from {days[0]}"
     render(rows, fmt, title=title, columns=columns)
     if fmt is Format.table and not rows:
