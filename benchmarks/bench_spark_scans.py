@@ -6,7 +6,9 @@ The bundled Senate 107 (``floorwatch.datasets``, 63,933 votes) is ingested into 
 in a temporary folder, exported with ``export --format parquet`` and opened on Spark. Scans
 are the file scans of the ``vote`` folder in the executed physical plans of the call's
 statements (:func:`floorwatch.store.spark.vote_scans`; with materialising, the plans that
-filled the caches count too, and reads of a cache do not). Times: wall clock of each call,
+filled the caches count too, and reads of a cache do not); "text" is the count this repository
+printed before (the plans' text, with the initial plan adaptive execution prints beside the
+final one, whose scans did not run). Times: wall clock of each call,
 after one warm-up round, the two modes alternating, ``--repeat`` rounds; the results of the
 two modes are checked equal. The load average is printed before and after.
 
@@ -43,6 +45,15 @@ def _calls() -> dict:
     }
 
 
+def _text_scans(text: str) -> int:
+    """Every file scan of ``vote`` in a plan's text, the initial plan's too."""
+    return sum("FileScan parquet" in line and "/vote]" in line for line in text.splitlines())
+
+
+def _fmt(xs: list[float]) -> str:
+    return f"{min(xs):.2f} (med {statistics.median(xs):.2f})"
+
+
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -69,6 +80,7 @@ def main() -> None:
     engine = store.engine
     calls = _calls()
     scans: dict[tuple[str, bool], list[int]] = {}
+    text: dict[str, int] = {}
     seconds: dict[tuple[str, bool], list[float]] = {}
     for rnd in range(args.repeat + 1):
         for name, call in calls.items():
@@ -80,6 +92,8 @@ def main() -> None:
                 frames[mode] = call(store)
                 took = time.perf_counter() - t
                 scans[name, mode] = [vote_scans(p) for p in engine.plans]
+                if not mode:
+                    text[name] = sum(_text_scans(p.text) for p in engine.plans)
                 if rnd:
                     seconds.setdefault((name, mode), []).append(took)
             try:
@@ -89,17 +103,16 @@ def main() -> None:
                 raise SystemExit(msg) from None
     store.close()
     print(f"# load average after: {_load()}; {args.repeat} rounds; plans: scans per plan")
-    head = f"{'metric call':34} {'one plan':>8} {'cached':>6}  {'s one plan':>18} {'s cached':>18}"
+    head = (
+        f"{'metric call':34} {'text':>4} {'one plan':>8} {'cached':>6}  "
+        f"{'s one plan':>18} {'s cached':>18}"
+    )
     print(head + "  plans (cached)")
     for name in calls:
-
-        def fmt(xs: list[float]) -> str:
-            return f"{min(xs):.2f} (med {statistics.median(xs):.2f})"
-
         before, after = scans[name, False], scans[name, True]
         print(
-            f"{name:34} {sum(before):8} {sum(after):6}  {fmt(seconds[name, False]):>18} "
-            f"{fmt(seconds[name, True]):>18}  {after}"
+            f"{name:34} {text[name]:4} {sum(before):8} {sum(after):6}  "
+            f"{_fmt(seconds[name, False]):>18} {_fmt(seconds[name, True]):>18}  {after}"
         )
 
 

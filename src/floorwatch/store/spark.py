@@ -5,6 +5,13 @@ translated once by SQLGlot into Spark SQL (cached by its text) with the paramete
 parameter markers (``?``, ``:name``), and run with ``spark.sql(sql, args=...)``: values are
 bound by Spark, never pasted into SQL text.
 
+Spark inlines a CTE at each reference (DuckDB materialises one read more than once), so before
+a statement runs, the CTEs it would evaluate more than once that read ``vote`` are run once
+each and cached, as temporary views the statement then reads (:mod:`floorwatch.store.ctesplit`;
+``SparkEngine.materialise = False`` runs the statement as one plan). The caches are dropped
+once the result is collected. :attr:`SparkEngine.plans` keeps the plans that ran, those that
+filled the caches too, with the file scans each ran (:func:`vote_scans`).
+
 The session is local (``local[2]``) unless ``FLOORWATCH_SPARK_MASTER`` names another master or a
 session already runs (``spark-submit`` on a cluster: :func:`spark_session` then returns it).
 Every store opened gets its own session (``newSession``: its own temporary views) on one
@@ -303,9 +310,14 @@ class SparkEngine:
         values: dict[str, Any] = {}
         if split.positional is not None:
             seq = list(params or [])
+            if len(seq) != len(split.positional):
+                raise StoreError(
+                    f"the statement has {len(split.positional)} parameter markers (?) but "
+                    f"{len(seq)} values were given"
+                )
             values = {k: _bindable(seq[i]) for k, i in split.positional.items()}
-        elif params:
-            values = {k: _bindable(v) for k, v in dict(params).items()}
+        elif isinstance(params, dict):
+            values = {k: _bindable(v) for k, v in params.items()}
         tag = next(_VIEW_IDS)
         views = {name: f"fw_cte_{tag}_{name}" for name in split.materialise}
         parts, final = split.render(views)
