@@ -14,6 +14,10 @@ with the Republicans, whip violations by inferred direction.
 
 Run: python benchmarks/bench_scale.py [--sizes 1e6,1e7,1e8] [--engines duckdb,spark]
          [--spark-max 1e7] [--work /tmp/fw-scale] [--memory-limit 16GB]
+         [--metrics loyalty,agreement] [--spark-one-plan]
+
+``--spark-one-plan`` runs each Spark statement as one plan, as written (by default the engine
+first runs, once each and cached, the CTEs it would otherwise evaluate several times).
 """
 
 from __future__ import annotations
@@ -121,8 +125,9 @@ def replicate(base: Path, out: Path, copies: int) -> int:
     return int(n)
 
 
-def child(engine: str, folder: str) -> None:
-    """Run the metrics once on ``folder`` with ``engine``; print one JSON line."""
+def child(engine: str, folder: str, metrics: tuple[str, ...], one_plan: bool) -> None:
+    """Run the metrics once on ``folder`` with ``engine``; print one JSON line. ``one_plan``:
+    on Spark, run each statement as one plan (no CTE cached first)."""
     import warnings
 
     warnings.simplefilter("ignore")
@@ -132,6 +137,8 @@ def child(engine: str, folder: str) -> None:
     t0 = time.perf_counter()
     limit = os.environ.get("FW_SCALE_MEMORY") or None
     store = open_engine_store(folder, engine, memory_limit=limit if engine == "duckdb" else None)
+    if one_plan and hasattr(store.engine, "materialise"):
+        store.engine.materialise = False
     opened = time.perf_counter() - t0
     calls = {
         "loyalty": lambda s: loyalty(s),
@@ -142,6 +149,8 @@ def child(engine: str, folder: str) -> None:
     }
     out: dict = {"open_s": opened, "metrics": {}}
     for name, call in calls.items():
+        if name not in metrics:
+            continue
         plans = getattr(store.engine, "plans", None)
         if plans is not None:
             plans.clear()
@@ -179,10 +188,18 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_child(engine: str, folder: Path, timeout: float, memory: str | None = None) -> dict:
+def run_child(
+    engine: str,
+    folder: Path,
+    timeout: float,
+    memory: str | None = None,
+    metrics: tuple[str, ...] = METRICS,
+    one_plan: bool = False,
+) -> dict:
     env = {**os.environ, "FW_SCALE_MEMORY": memory or ""}
+    extra = ["--metrics", ",".join(metrics)] + (["--spark-one-plan"] if one_plan else [])
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", engine, str(folder)],
+        [sys.executable, __file__, "--child", engine, str(folder), *extra],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -222,10 +239,17 @@ def main() -> None:
         "--memory-limit", default="16GB", help="DuckDB's memory_limit (it spills past it)"
     )
     parser.add_argument("--work", default=None, help="folder for the stores (kept)")
+    parser.add_argument("--metrics", default=",".join(METRICS), help="the metrics to run")
+    parser.add_argument(
+        "--spark-one-plan",
+        action="store_true",
+        help="on Spark, run each statement as one plan (no CTE run first and cached)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    metrics = tuple(m for m in METRICS if m in args.metrics.split(","))
     if args.child:
-        child(*args.child)
+        child(*args.child, metrics, args.spark_one_plan)
         return
     if not HOUSE.is_dir():
         sys.exit(f"needs {HOUSE} (the development datasets)")
@@ -233,7 +257,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     base = build_base(work)
     base_votes = 429_335
-    print(f"{'engine':7} {'votes':>12} {'open s':>7} " + " ".join(f"{m:>11}" for m in METRICS)
+    print(f"{'engine':7} {'votes':>12} {'open s':>7} " + " ".join(f"{m:>11}" for m in metrics)
           + f" {'total s':>8} {'s/1e6':>6} {'peak MiB':>9} {'CPU s':>8} {'CPU/1e6':>7}"
           + "  vote scans per metric")  # fmt: skip
     results = []
@@ -249,14 +273,16 @@ def main() -> None:
             if engine == "spark" and size > args.spark_max:
                 print(f"spark   {votes:>12,} skipped (--spark-max {args.spark_max:.0e})")
                 continue
-            r = run_child(engine, folder, args.timeout, args.memory_limit)
+            r = run_child(
+                engine, folder, args.timeout, args.memory_limit, metrics, args.spark_one_plan
+            )
             results.append({"engine": engine, "votes": votes, **r})
             if "metrics" not in r:
                 print(f"{engine:7} {votes:>12,} {r}", flush=True)
                 continue
-            secs = [r["metrics"][m]["seconds"] for m in METRICS]
-            cpu = sum(r["metrics"][m]["cpu"] for m in METRICS)
-            scans = {m: sum(r["metrics"][m].get("vote_scans", [])) for m in METRICS}
+            secs = [r["metrics"][m]["seconds"] for m in metrics]
+            cpu = sum(r["metrics"][m]["cpu"] for m in metrics)
+            scans = {m: sum(r["metrics"][m].get("vote_scans", [])) for m in metrics}
             total = sum(secs)
             print(
                 f"{engine:7} {votes:>12,} {r['open_s']:7.1f} "

@@ -179,3 +179,74 @@ def test_ideal_points_per_legislature_in_spark_equal_the_in_process_fit(s107_spa
     # and in two local processes
     pooled = ideal_points_by_legislature(s107_store, workers=2).set_index("person_id").dim1
     assert np.max(np.abs(pooled - local)) < 1e-9
+
+
+def test_ctes_read_from_several_places_run_once(s107_spark):
+    """loyalty() on Senate 107: the CTEs Spark would evaluate more than once and that read
+    ``vote`` run first, each once, cached (store.ctesplit): ``vote`` is read once over all
+    the statement's plans (the one that filled ``bal0``'s cache; ``ballot``, ``line``,
+    ``major`` and the statement read caches), where the statement as one plan reads it 3
+    times; same result; no view or cache left after."""
+    from floorwatch.store.spark import vote_scans
+
+    engine = s107_spark.engine
+    scans, frames = {}, {}
+    try:
+        for mode in (False, True):
+            engine.materialise = mode
+            engine.plans.clear()
+            frames[mode] = loyalty(s107_spark)
+            scans[mode] = [vote_scans(p) for p in engine.plans]
+    finally:
+        engine.materialise = True
+    assert len(scans[False]) == 1 and scans[False][0] >= 3
+    assert len(scans[True]) == 5 and sum(scans[True]) == 1
+    _same(frames[False], frames[True], "loyalty cached")
+    assert not [t for t in engine.spark.catalog.listTables() if t.name.startswith("fw_cte_")]
+    assert engine.spark._jsparkSession.sharedState().cacheManager().isEmpty()
+
+
+def test_parameters_inside_materialised_ctes(s107_spark, s107_store):
+    """Named and positional parameters in a materialised CTE and in the statement bind to
+    the right pieces: the same count as DuckDB's."""
+    from floorwatch.store.ctesplit import split_statement
+    from floorwatch.store.spark import to_spark_sql
+
+    sql = (
+        "WITH a AS (SELECT * FROM vote WHERE position = {p}) SELECT count(*) AS n FROM a x "
+        "JOIN a y ON x.vote_event_id = y.vote_event_id AND x.voter_id < y.voter_id "
+        "WHERE x.option = {o}"
+    )
+    cases = [
+        (sql.format(p="?", o="?"), [-1, "no"]),
+        (sql.format(p="$pos", o="$opt"), {"opt": "no", "pos": -1}),
+    ]
+    for query, params in cases:
+        assert split_statement(to_spark_sql(query)).materialise == ("a",)
+        expected = s107_store.scalar(query, params)
+        assert expected > 1000
+        assert s107_spark.scalar(query, params) == expected
+
+
+def test_vote_scans_of_a_plan_text_leave_out_the_initial_plan():
+    """The text of an adaptive plan: the final plan's scans only (one scan, one reused
+    exchange), not the initial plan printed beside it."""
+    from floorwatch.store.spark import vote_scans
+
+    loc = "Location: InMemoryFileIndex(1 paths)[file:/s/{t}], PartitionFilters: []"
+    plan = f"""AdaptiveSparkPlan isFinalPlan=true
++- == Final Plan ==
+   ResultQueryStage 1
+   +- *(2) BroadcastHashJoin [a#1], [a#2], Inner, BuildRight, false, false
+      :- *(2) ColumnarToRow
+      :  +- FileScan parquet [a#1] Batched: true, Format: Parquet, {loc.format(t="vote")}
+      +- BroadcastQueryStage 0
+         +- ReusedExchange [a#2], BroadcastExchange HashedRelationBroadcastMode
++- == Initial Plan ==
+   BroadcastHashJoin [a#1], [a#2], Inner, BuildRight, false, false
+   :- FileScan parquet [a#1] Batched: true, Format: Parquet, {loc.format(t="vote")}
+   +- BroadcastExchange HashedRelationBroadcastMode
+      +- FileScan parquet [a#2] Batched: true, Format: Parquet, {loc.format(t="vote")}
+      +- FileScan parquet [b#3] Batched: true, Format: Parquet, {loc.format(t="vote_event")}"""
+    assert vote_scans(plan) == 1
+    assert vote_scans(plan, "vote_event") == 0

@@ -5,6 +5,13 @@ translated once by SQLGlot into Spark SQL (cached by its text) with the paramete
 parameter markers (``?``, ``:name``), and run with ``spark.sql(sql, args=...)``: values are
 bound by Spark, never pasted into SQL text.
 
+Spark inlines a CTE at each reference (DuckDB materialises one read more than once), so before
+a statement runs, the CTEs it would evaluate more than once that read ``vote`` are run once
+each and cached, as temporary views the statement then reads (:mod:`floorwatch.store.ctesplit`;
+``SparkEngine.materialise = False`` runs the statement as one plan). The caches are dropped
+once the result is collected. :attr:`SparkEngine.plans` keeps the plans that ran, those that
+filled the caches too, with the file scans each ran (:func:`vote_scans`).
+
 The session is local (``local[2]``) unless ``FLOORWATCH_SPARK_MASTER`` names another master or a
 session already runs (``spark-submit`` on a cluster: :func:`spark_session` then returns it).
 Every store opened gets its own session (``newSession``: its own temporary views) on one
@@ -13,21 +20,35 @@ shared Spark context.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import itertools
 import os
 import re
 import shutil
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from floorwatch.errors import StoreError
+from floorwatch.store.ctesplit import Part, split_statement
 
-__all__ = ["SparkEngine", "java_problem", "spark_session", "to_spark_sql", "vote_scans"]
+__all__ = [
+    "ExecutedPlan",
+    "SparkEngine",
+    "file_scans",
+    "java_problem",
+    "spark_session",
+    "to_spark_sql",
+    "vote_scans",
+]
 
 _SESSION: Any = None
+_VIEW_IDS = itertools.count()
 
 
 def java_problem() -> str | None:
@@ -140,32 +161,95 @@ def _bindable(value: Any) -> Any:
 _SCAN = re.compile(r"FileScan parquet [^\n]*?Location: \w+(?:\(\d+ paths?\))? ?\[([^\]]*)\]")
 
 
+@dataclass(frozen=True)
+class ExecutedPlan:
+    """A physical plan Spark ran: its text (``str()``) and the root paths of each file scan
+    it ran (read from the plan's tree, see :func:`file_scans`)."""
+
+    text: str
+    scans: tuple[tuple[str, ...], ...]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def file_scans(plan: Any) -> tuple[tuple[str, ...], ...]:
+    """The root paths of each file scan an executed physical plan (a JVM ``SparkPlan``) ran:
+    adaptive plans by their final plan, query stages by their plan; a reused exchange or
+    subquery is not a scan, nor is a read of a cached relation (its scans ran when the cache
+    was filled)."""
+    found = []
+    todo = [plan]
+    while todo:
+        node = todo.pop()
+        kind = node.getClass().getSimpleName()
+        if kind == "AdaptiveSparkPlanExec":
+            todo.append(node.executedPlan())
+            continue
+        if kind.endswith("QueryStageExec"):
+            todo.append(node.plan())
+            continue
+        if kind in ("ReusedExchangeExec", "ReusedSubqueryExec", "InMemoryTableScanExec"):
+            continue
+        if kind == "FileSourceScanExec":
+            paths = node.relation().location().rootPaths()
+            found.append(tuple(str(paths.apply(i).toString()) for i in range(paths.size())))
+        for seq in (node.children(), node.subqueries()):
+            todo += [seq.apply(i) for i in range(seq.size())]
+    return tuple(found)
+
+
+def _executed(plan: Any) -> ExecutedPlan:
+    return ExecutedPlan(plan.toString(), file_scans(plan))
+
+
 def _final(plan: str) -> str:
     """The plan without the ``== Initial Plan ==`` parts that adaptive execution prints beside
     the plan it ran."""
     kept, skip = [], None
     for line in plan.splitlines():
         indent = len(line) - len(line.lstrip(" +-:|"))
-        if skip is not None and indent > skip:
+        if skip is not None and indent >= skip:
             continue
         skip = None
-        if "== Initial Plan ==" in line:
+        if "== Initial Plan ==" in line:  # its tree starts at the indent of its title
             skip = indent
             continue
         kept.append(line)
     return "\n".join(kept)
 
 
-def vote_scans(plan: str, table: str = "vote") -> int:
-    """How many file scans of ``table`` a Spark physical plan (text) runs (a reused exchange
-    is not a scan; the initial plan adaptive execution prints beside the final one is left
-    out)."""
+def _is_table(path: str, table: str) -> bool:
+    path = path.strip().rstrip("/")
+    return path.endswith("/" + table) or path.endswith("/" + table + ".parquet")
+
+
+def vote_scans(plan: ExecutedPlan | str, table: str = "vote") -> int:
+    """How many file scans of ``table`` a Spark physical plan ran (a reused exchange is not a
+    scan, nor is a read of a cached relation).
+
+    An :class:`ExecutedPlan` (as :attr:`SparkEngine.plans` holds) is counted from its tree. A
+    plan's text is counted from the text, leaving out the initial plan that adaptive
+    execution prints beside the final one; that is exact only for a plan without cached
+    relations (Spark prints their plans under them, and nested adaptive plans with a broken
+    indent).
+    """
+    if isinstance(plan, ExecutedPlan):
+        return sum(any(_is_table(p, table) for p in paths) for paths in plan.scans)
     n = 0
     for m in _SCAN.finditer(_final(plan)):
-        paths = [p.strip().rstrip("/") for p in m.group(1).split(",")]
-        if any(p.endswith("/" + table) or p.endswith("/" + table + ".parquet") for p in paths):
+        if any(_is_table(p, table) for p in m.group(1).split(",")):
             n += 1
     return n
+
+
+def _cached_plan(frame: Any) -> Any:
+    """The physical plan (JVM) that filled the cache of ``frame`` (cached, counted)."""
+    jdf = frame._jdf
+    found = jdf.sparkSession().sharedState().cacheManager().lookupCachedData(jdf)
+    if found.isDefined():
+        return found.get().cachedRepresentation().cachedPlan()
+    return jdf.queryExecution().executedPlan()  # pragma: no cover
 
 
 class SparkEngine:
@@ -182,7 +266,10 @@ class SparkEngine:
         self._tables = list(manifest["tables"])
         #: The physical plans of the statements run (after running), newest last; the
         #: scaling benchmark counts the scans of ``vote`` in them (:func:`vote_scans`).
-        self.plans: list[str] = []
+        self.plans: list[ExecutedPlan] = []
+        #: Run the CTEs of a statement that Spark would evaluate more than once and that read
+        #: ``vote`` once each, cached, before the statement (False: one plan, as written).
+        self.materialise = True
         for table, spec in manifest["tables"].items():
             self._view(table, spec)
 
@@ -209,17 +296,67 @@ class SparkEngine:
             return self.spark.sql(text, args=args)
         return self.spark.sql(text)
 
-    def arrow(self, sql: str, params: Any) -> pa.Table:
+    @contextlib.contextmanager
+    def _statement(
+        self, sql: str, params: Any, plans: list[ExecutedPlan] | None = None
+    ) -> Iterator[Any]:
+        """The frame of ``sql``, its CTEs that would read ``vote`` more than once run first
+        and cached as temporary views (:mod:`floorwatch.store.ctesplit`); the views are
+        dropped and uncached on leaving. The plans that filled the caches go to ``plans``."""
+        split = split_statement(to_spark_sql(sql)) if self.materialise else None
+        if split is None:
+            yield self._frame(sql, params)
+            return
+        values: dict[str, Any] = {}
+        if split.positional is not None:
+            seq = list(params or [])
+            if len(seq) != len(split.positional):
+                raise StoreError(
+                    f"the statement has {len(split.positional)} parameter markers (?) but "
+                    f"{len(seq)} values were given"
+                )
+            values = {k: _bindable(seq[i]) for k, i in split.positional.items()}
+        elif isinstance(params, dict):
+            values = {k: _bindable(v) for k, v in params.items()}
+        tag = next(_VIEW_IDS)
+        views = {name: f"fw_cte_{tag}_{name}" for name in split.materialise}
+        parts, final = split.render(views)
+        cached: list[tuple[str, Any]] = []
         try:
-            frame = self._frame(sql, params)
-            table = frame.toArrow()
+            for part in parts:
+                frame = self._part_frame(part, values).cache()
+                cached.append((views[part.name], frame))
+                frame.count()  # fills the cache: the CTE's one read of its tables
+                frame.createOrReplaceTempView(views[part.name])
+                if plans is not None:
+                    plans.append(_executed(_cached_plan(frame)))
+            yield self._part_frame(final, values)
+        finally:
+            for view, frame in reversed(cached):
+                self.spark.catalog.dropTempView(view)
+                frame.unpersist()
+
+    def _part_frame(self, part: Part, values: dict[str, Any]) -> Any:
+        missing = [k for k in part.params if k not in values]
+        if missing:  # as Spark would say, but naming the statement's markers
+            raise StoreError(f"no value bound for the parameter(s) {', '.join(missing)}")
+        if part.params:
+            return self.spark.sql(part.sql, args={k: values[k] for k in part.params})
+        return self.spark.sql(part.sql)
+
+    def arrow(self, sql: str, params: Any) -> pa.Table:
+        plans: list[ExecutedPlan] = []
+        try:
+            with self._statement(sql, params, plans) as frame:
+                table = frame.toArrow()
+                plans.append(_executed(frame._jdf.queryExecution().executedPlan()))
         except StoreError:
             raise
         except Exception as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             first = first if len(first) < 300 else first[:300] + "..."
             raise StoreError(f"{self.folder}: Spark query failed: {first}") from exc
-        self.plans.append(frame._jdf.queryExecution().executedPlan().toString())
+        self.plans.extend(plans)
         del self.plans[:-64]
         return table
 
@@ -234,8 +371,9 @@ class SparkEngine:
         with warnings.catch_warnings():  # pyspark's on a partial's type hints and pandas 3
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("ignore", FutureWarning)
-            frame = self._frame(sql, params).groupBy(*by).applyInPandas(func, schema=ddl)
-            return frame.toArrow().to_pandas()
+            with self._statement(sql, params) as ballots:
+                frame = ballots.groupBy(*by).applyInPandas(func, schema=ddl)
+                return frame.toArrow().to_pandas()
 
     def register(self, name: str, table: pa.Table) -> None:
         self.spark.createDataFrame(table).createOrReplaceTempView(name)
