@@ -63,7 +63,8 @@ def runs_sql(votes: str) -> str:
 
     One aggregate gives each person and period's count, first and last vote; a person who
     voted under one label throughout (most) has one run, read off it. Only the others' votes
-    are sorted: each vote's previous label, seq and date and its row number; the votes where
+    (picked by a semi-join: a join of every vote with them cost as much as the sort) are
+    sorted: each vote's previous label, seq and date and its row number; the votes where
     the label changes (few) start the runs, and each run ends where the next starts (the
     person's last vote for the last run)."""
     return f"""
@@ -78,7 +79,8 @@ def runs_sql(votes: str) -> str:
         SELECT v.person_id, v.period, v.seq, v.date, v.label,
                lag(v.label) OVER o AS prev_label, lag(v.seq) OVER o AS prev_seq,
                lag(v.date) OVER o AS prev_date, row_number() OVER o AS rn
-        FROM {votes} v JOIN mixed USING (person_id, period)
+        FROM {votes} v
+        WHERE (v.person_id, v.period) IN (SELECT (person_id, period) FROM mixed)
         WINDOW o AS (PARTITION BY v.person_id, v.period ORDER BY v.seq)),
     starts AS (
         SELECT person_id, period, seq AS seq0, date AS date0, label, rn,
