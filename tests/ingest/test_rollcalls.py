@@ -200,3 +200,35 @@ def test_no_period_is_an_error(tmp_store, rc):
         ingest_rollcalls(
             tmp_store, "ep", rc / "EP_P9_slice_rollcalls.csv.gz", rc / "EP_P9_slice_votes.csv.gz"
         )
+
+
+def test_votes_file_read_while_it_is_checked(tmp_store, rc, tmp_path):
+    """DuckDB reads the votes file while its UTF-8 check runs; the check still decides: a
+    stray CRLF line loads as the plain file does, a byte that is not UTF-8 is that error even
+    after a ragged row (which DuckDB's read meets first), a damaged gzip file is a gzip error,
+    and nothing is written."""
+    src = rc / "BR_2003_votes.csv.gz"
+    plain = gzip.decompress(src.read_bytes())
+    lines = plain.splitlines(keepends=True)
+    rolls = rc / "BR_2003_rollcalls.csv.gz"
+    crlf = tmp_path / "crlf.csv.gz"
+    crlf.write_bytes(gzip.compress(b"".join([*lines[:3], lines[3][:-1] + b"\r\n", *lines[4:]])))
+    want = _br(tmp_store, rc).votes
+    assert ingest_rollcalls(tmp_store, "br-camara", rolls, crlf).votes == want
+
+    fresh = tmp_path / "fresh.duckdb"
+    import floorwatch
+
+    store = floorwatch.open(fresh)
+    ragged = lines[2][:-1] + b",extra\n"
+    bad = tmp_path / "bad.csv.gz"
+    bad.write_bytes(gzip.compress(b"".join([*lines[:2], ragged, *lines[3:9], b"1,\xff\n"])))
+    with pytest.raises(InputError, match="not valid UTF-8") as err:
+        ingest_rollcalls(store, "br", rolls, bad)
+    assert (err.value.file, err.value.line) == (str(bad), 10)
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(src.read_bytes()[: len(src.read_bytes()) // 2])
+    with pytest.raises(InputError, match="not a readable gzip file"):
+        ingest_rollcalls(store, "br", rolls, cut)
+    assert sum(store.counts().values()) == 0
+    store.close()

@@ -25,6 +25,7 @@ the same errors, in the same order, as checks on a lined read.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from pathlib import Path
 
 from floorwatch.errors import InputError
@@ -49,14 +50,18 @@ _q = quote_ident
 class VotesFile:
     """The votes file ``path``, its columns by role in ``c`` (``VOTE_ROLES``)."""
 
-    def __init__(self, store: Store, path: Path, c: dict[str, str]) -> None:
+    def __init__(
+        self, store: Store, path: Path, c: dict[str, str], *, pending: Future[bool] | None = None
+    ) -> None:
         self.store, self.path, self.c = store, path, c
         # Both read as DOUBLE (whole numbers checked on the pairs' aggregate; DuckDB would
         # round 1.5 into an INTEGER).
         self.types = {c["rollnumber"]: "DOUBLE", c["cast_code"]: "DOUBLE"}
         self.keep = [c[r] for r in VOTE_ROLES]
         self.lined = False
-        read_csv_typed(store, "_rc_v_raw", path, self.types, keep=self.keep, line=False)
+        read_csv_typed(
+            store, "_rc_v_raw", path, self.types, keep=self.keep, line=False, pending=pending
+        )
         self.rows = 0
         self.zeros = 0
 

@@ -19,7 +19,9 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from floorwatch.store.db import Store
 
 __all__ = [
+    "check_in_background",
     "csv_header",
     "csv_lines",
     "csv_rows",
@@ -62,6 +65,7 @@ def read_csv_typed(
     line: bool = True,
     nullstr: Sequence[str] = ("",),
     keep: Sequence[str] | None = None,
+    pending: Future[bool] | None = None,
 ) -> list[str]:
     """Load a CSV into temporary table ``name``, converting the columns named in ``types``.
 
@@ -72,10 +76,18 @@ def read_csv_typed(
     :class:`~floorwatch.errors.InputError` naming the file, line, column and value. With
     ``line=True`` a first column ``_line`` holds each row's file line (header = line 1).
     Returns the column names from the header.
+
+    ``pending``: the file's own check, running (:func:`check_in_background`). Outside a
+    transaction DuckDB reads the file while it runs; its error is still the one raised
+    first, and a file holding a carriage return is then read again as below. Inside a
+    transaction it is waited for before reading (a failed read would abort the transaction).
     """
     con = store._con
-    header = csv_header(path)
-    if not str(path).endswith(".fw-lf.csv") and _has_cr(path):
+    if pending is not None and store._in_tx:
+        pending.result()
+        pending = None
+    header = csv_header(path, pending=pending)
+    if pending is None and not str(path).endswith(".fw-lf.csv") and _has_cr(path):
         # Decide before reading: a failed read aborts the caller's transaction, so a
         # retry after DuckDB's error would fail inside an ingest.
         return _read_csv_lf(store, name, path, types, line=line, nullstr=nullstr, keep=keep)
@@ -98,6 +110,7 @@ def read_csv_typed(
     if keep is not None:
         present = [c for c in keep if c in columns]
         wanted = ", ".join(quote_ident(c) for c in present) or "*"
+    failed = None
     try:
         con.execute(
             f"CREATE TEMP TABLE {name} AS SELECT {line_col}{wanted} FROM read_csv(?, "
@@ -107,7 +120,12 @@ def read_csv_typed(
             [str(path), columns, list(nullstr), csv_compression(path)],
         ).fetchall()
     except duckdb.Error as exc:
-        raise _csv_error(path, exc, len(header), whole=set(ints)) from None
+        failed = _csv_error(path, exc, len(header), whole=set(ints))
+    if pending is not None and pending.result():  # a carriage return: read the LF copy
+        con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
+        return _read_csv_lf(store, name, path, types, line=line, nullstr=nullstr, keep=keep)
+    if failed is not None:
+        raise failed from None
     try:
         if ints:
             _whole_numbers(store, name, path, ints, line=line)
@@ -297,10 +315,44 @@ def _csv_error(
 
 
 # -- in Python --------------------------------------------------------------------------
-def csv_header(path: str | os.PathLike[str]) -> list[str]:
-    """The column names in a CSV file's first line (checked: present, named, distinct)."""
+def check_in_background(
+    path: str | os.PathLike[str], check: Callable[[str | os.PathLike[str]], object]
+) -> Future[bool]:
+    """Run ``check(path)`` (a check of the whole file, e.g. that it is UTF-8) in a thread,
+    then look for a carriage return in the file; the future's result is whether there is
+    one, or ``check``'s error. Hand it to :func:`csv_header` and :func:`read_csv_typed`,
+    which read the file meanwhile (DuckDB, zlib and hashlib leave the interpreter free
+    while they work)."""
+    future: Future[bool] = Future()
+
+    def run() -> None:
+        try:
+            check(path)
+            future.set_result(_has_cr(path))
+        except BaseException as exc:  # handed to whoever waits for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="floorwatch-file-check", daemon=True).start()
+    return future
+
+
+def csv_header(path: str | os.PathLike[str], *, pending: Future[bool] | None = None) -> list[str]:
+    """The column names in a CSV file's first line (checked: present, named, distinct).
+
+    ``pending``: the file's own check, running (:func:`check_in_background`): the header
+    is read without it, and any error waits for it and raises its error first."""
+    if pending is not None:
+        try:
+            return _csv_header(path)
+        except BaseException:
+            pending.result()
+            raise
     if csv_compression(path) == "gzip":
         read_bytes(path)  # a damaged gzip file: one clear error before any reading
+    return _csv_header(path)
+
+
+def _csv_header(path: str | os.PathLike[str]) -> list[str]:
     with open_text(path) as fh:
         try:
             header = next(_csv.reader(fh), None)
