@@ -232,3 +232,35 @@ def test_votes_file_read_while_it_is_checked(tmp_store, rc, tmp_path):
         ingest_rollcalls(store, "br", rolls, cut)
     assert sum(store.counts().values()) == 0
     store.close()
+
+
+def test_crlf_votes_file_loads_as_its_lf_copy(tmp_store, rc, tmp_path):
+    """A votes file with CRLF lines (EP P8's are) is read as it is while its check runs;
+    it loads as the file with LF lines does, also when a quoted label holds a CRLF (that
+    read differs from the LF copy's, so the copy is read instead)."""
+    import floorwatch
+
+    lines = gzip.decompress((rc / "BR_2003_votes.csv.gz").read_bytes()).splitlines()
+    head = lines[1].split(b",")
+    quoted = b",".join([*head[:-1], b'"' + head[-1] + b'\r\n"'])
+    rolls = rc / "BR_2003_rollcalls.csv.gz"
+
+    def stored(data: bytes, name: str):
+        path = tmp_path / f"{name}.csv.gz"
+        path.write_bytes(gzip.compress(data))
+        store = floorwatch.open(tmp_path / f"{name}.duckdb")
+        r = ingest_rollcalls(store, "br", rolls, path)
+        out = {t: store.query(f"SELECT * FROM {t} ORDER BY ALL") for t in ("vote", "membership")}
+        store.close()
+        return r.votes, out
+
+    for case, body in (("crlf", lines), ("quoted", [lines[0], quoted, *lines[2:]])):
+        crlf = b"\r\n".join(body) + b"\r\n"
+        n, got = stored(crlf, case)
+        n_lf, want = stored(crlf.replace(b"\r\n", b"\n"), case + "-lf")
+        assert n == n_lf > 0
+        for t in got:
+            pd.testing.assert_frame_equal(
+                got[t].drop(columns="source", errors="ignore"),
+                want[t].drop(columns="source", errors="ignore"),
+            )

@@ -32,7 +32,7 @@ from floorwatch.errors import InputError
 from floorwatch.ingest._common import fail_on_first
 from floorwatch.ingest.voteview import CAST_OPTION_SQL, CAST_POSITION_SQL
 from floorwatch.store import Store
-from floorwatch.store.csvread import quote_ident, read_csv_typed
+from floorwatch.store.csvread import FileShape, quote_ident, read_csv_typed
 from floorwatch.store.votes import insert_vote_rows
 
 __all__ = ["VOTE_ROLES", "VotesFile"]
@@ -51,7 +51,12 @@ class VotesFile:
     """The votes file ``path``, its columns by role in ``c`` (``VOTE_ROLES``)."""
 
     def __init__(
-        self, store: Store, path: Path, c: dict[str, str], *, pending: Future[bool] | None = None
+        self,
+        store: Store,
+        path: Path,
+        c: dict[str, str],
+        *,
+        pending: Future[FileShape] | None = None,
     ) -> None:
         self.store, self.path, self.c = store, path, c
         # Both read as DOUBLE (whole numbers checked on the pairs' aggregate; DuckDB would

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from floorwatch.store.db import Store
 
 __all__ = [
+    "FileShape",
     "check_in_background",
     "csv_header",
     "csv_lines",
@@ -65,7 +66,7 @@ def read_csv_typed(
     line: bool = True,
     nullstr: Sequence[str] = ("",),
     keep: Sequence[str] | None = None,
-    pending: Future[bool] | None = None,
+    pending: Future[FileShape] | None = None,
 ) -> list[str]:
     """Load a CSV into temporary table ``name``, converting the columns named in ``types``.
 
@@ -79,7 +80,8 @@ def read_csv_typed(
 
     ``pending``: the file's own check, running (:func:`check_in_background`). Outside a
     transaction DuckDB reads the file while it runs; its error is still the one raised
-    first, and a file holding a carriage return is then read again as below. Inside a
+    first, and a file holding a carriage return is read again from its LF copy only if
+    DuckDB's read failed or may differ from that copy's (a CR inside a value). Inside a
     transaction it is waited for before reading (a failed read would abort the transaction).
     """
     con = store._con
@@ -121,7 +123,16 @@ def read_csv_typed(
         ).fetchall()
     except duckdb.Error as exc:
         failed = _csv_error(path, exc, len(header), whole=set(ints))
-    if pending is not None and pending.result():  # a carriage return: read the LF copy
+    shape = pending.result() if pending is not None else None
+    loaded = [c for c in (keep if keep is not None else header) if c in columns]
+    if (
+        shape is not None
+        and shape.cr  # the file holds a CR: is the read as its LF copy would be?
+        and (
+            failed is not None
+            or (shape.quote and _read_differs_from_lf(store, name, {c: columns[c] for c in loaded}))
+        )
+    ):
         con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
         return _read_csv_lf(store, name, path, types, line=line, nullstr=nullstr, keep=keep)
     if failed is not None:
@@ -231,6 +242,22 @@ def _first_bad(
         )
 
 
+def _read_differs_from_lf(store: Store, name: str, loaded: dict[str, str]) -> bool:
+    """Whether table ``name``, read from a file holding a CR and a quote, might differ from a
+    read of its LF copy (:func:`_read_csv_lf`). DuckDB read it, so its lines end alike (all
+    CRLF or all CR; mixed endings and a CR in an unquoted value stop the reader), and the two
+    reads differ only where a quoted value holds a CR: in a text column, or a column of a
+    type whose text is not checked here (numbers are not: DuckDB trims CR and LF around
+    them)."""
+    if any(t.upper() not in ("VARCHAR", "DOUBLE") for t in loaded.values()):
+        return True
+    text = [c for c, t in loaded.items() if t.upper() == "VARCHAR"]
+    if not text:
+        return False
+    where = " OR ".join(f"contains({quote_ident(c)}, chr(13))" for c in text)
+    return bool(store.rows(f"SELECT 1 FROM {name} WHERE {where} LIMIT 1"))
+
+
 def _read_csv_lf(
     store: Store,
     name: str,
@@ -243,7 +270,8 @@ def _read_csv_lf(
 ) -> list[str]:
     """Mixed line endings (a stray CRLF among LF lines) stop DuckDB's CSV reader: read a
     copy with CRLF made LF instead (line numbers do not change). Every file holding a CR
-    is read this way."""
+    is read this way, except one read while its check ran (``pending``) that DuckDB read
+    as this copy would be read (:func:`_read_differs_from_lf`)."""
     data = read_bytes(path).replace(b"\r\n", b"\n")
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / (Path(path).stem + ".fw-lf.csv")
@@ -315,20 +343,28 @@ def _csv_error(
 
 
 # -- in Python --------------------------------------------------------------------------
+class FileShape(NamedTuple):
+    """What :func:`check_in_background` found in a file besides ``check``'s verdict."""
+
+    cr: bool  #: it holds a carriage return
+    quote: bool  #: it holds a double quote (a value may then hold a CR or LF)
+
+
 def check_in_background(
     path: str | os.PathLike[str], check: Callable[[str | os.PathLike[str]], object]
-) -> Future[bool]:
+) -> Future[FileShape]:
     """Run ``check(path)`` (a check of the whole file, e.g. that it is UTF-8) in a thread,
-    then look for a carriage return in the file; the future's result is whether there is
-    one, or ``check``'s error. Hand it to :func:`csv_header` and :func:`read_csv_typed`,
-    which read the file meanwhile (DuckDB, zlib and hashlib leave the interpreter free
-    while they work)."""
-    future: Future[bool] = Future()
+    then look for carriage returns and quotes in the file; the future's result is a
+    :class:`FileShape`, or ``check``'s error. Hand it to :func:`csv_header` and
+    :func:`read_csv_typed`, which read the file meanwhile (DuckDB, zlib and hashlib leave
+    the interpreter free while they work)."""
+    future: Future[FileShape] = Future()
 
     def run() -> None:
         try:
             check(path)
-            future.set_result(_has_cr(path))
+            data = read_bytes(path)  # the check's gunzip, kept by read_bytes
+            future.set_result(FileShape(b"\r" in data, b'"' in data))
         except BaseException as exc:  # handed to whoever waits for the result
             future.set_exception(exc)
 
@@ -336,7 +372,9 @@ def check_in_background(
     return future
 
 
-def csv_header(path: str | os.PathLike[str], *, pending: Future[bool] | None = None) -> list[str]:
+def csv_header(
+    path: str | os.PathLike[str], *, pending: Future[FileShape] | None = None
+) -> list[str]:
     """The column names in a CSV file's first line (checked: present, named, distinct).
 
     ``pending``: the file's own check, running (:func:`check_in_background`): the header
