@@ -264,3 +264,20 @@ def test_crlf_votes_file_loads_as_its_lf_copy(tmp_store, rc, tmp_path):
                 got[t].drop(columns="source", errors="ignore"),
                 want[t].drop(columns="source", errors="ignore"),
             )
+
+
+def test_pairs_that_share_a_hash_are_joined_on_their_strings(tmp_store, rc, monkeypatch):
+    """The votes are joined with their (member id, label) pair's keys on the pair's hash; if
+    two pairs had one hash, on the two strings: the same votes and memberships either way
+    (here every pair gets hash 0)."""
+    from floorwatch.ingest import _rc_votes
+
+    _br(tmp_store, rc)
+    want = {t: tmp_store.query(f"SELECT * FROM {t} ORDER BY ALL") for t in ("vote", "membership")}
+    monkeypatch.setattr(_rc_votes, "pair_hash_sql", lambda c: "CAST(0 AS UBIGINT)")
+    tmp_store.execute("DELETE FROM vote_row")
+    tmp_store.execute("DELETE FROM membership")
+    result = _br(tmp_store, rc)
+    assert result.votes == len(want["vote"])
+    for t, frame in want.items():
+        pd.testing.assert_frame_equal(tmp_store.query(f"SELECT * FROM {t} ORDER BY ALL"), frame)

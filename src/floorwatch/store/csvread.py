@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -66,12 +66,14 @@ def read_csv_typed(
     line: bool = True,
     nullstr: Sequence[str] = ("",),
     keep: Sequence[str] | None = None,
+    derived: Mapping[str, str] | None = None,
     pending: Future[FileShape] | None = None,
 ) -> list[str]:
     """Load a CSV into temporary table ``name``, converting the columns named in ``types``.
 
     With ``keep``, only those of its columns that the file has are loaded (the reader then
-    skips parsing the others).
+    skips parsing the others). ``derived``: more columns, computed as the rows are read
+    (name -> SQL over the file's columns, as read).
 
     Columns not in ``types`` stay text. A value that does not convert raises
     :class:`~floorwatch.errors.InputError` naming the file, line, column and value. With
@@ -92,7 +94,9 @@ def read_csv_typed(
     if pending is None and not str(path).endswith(".fw-lf.csv") and _has_cr(path):
         # Decide before reading: a failed read aborts the caller's transaction, so a
         # retry after DuckDB's error would fail inside an ingest.
-        return _read_csv_lf(store, name, path, types, line=line, nullstr=nullstr, keep=keep)
+        return _read_csv_lf(
+            store, name, path, types, line=line, nullstr=nullstr, keep=keep, derived=derived
+        )
     columns = {h: types.get(h, "VARCHAR") for h in header}
     # DuckDB rounds a decimal read into an integer column ('0.269' -> 0): read whole-number
     # columns as DOUBLE, check that every value is whole and in range, then convert.
@@ -112,6 +116,8 @@ def read_csv_typed(
     if keep is not None:
         present = [c for c in keep if c in columns]
         wanted = ", ".join(quote_ident(c) for c in present) or "*"
+    for col, sql in (derived or {}).items():
+        wanted += f", {sql} AS {quote_ident(col)}"
     failed = None
     try:
         con.execute(
@@ -134,7 +140,9 @@ def read_csv_typed(
         )
     ):
         con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
-        return _read_csv_lf(store, name, path, types, line=line, nullstr=nullstr, keep=keep)
+        return _read_csv_lf(
+            store, name, path, types, line=line, nullstr=nullstr, keep=keep, derived=derived
+        )
     if failed is not None:
         raise failed from None
     try:
@@ -149,7 +157,9 @@ def read_csv_typed(
         # rowids inside a transaction are not row numbers): read again with line numbers,
         # which raises the same error naming the line.
         con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
-        read_csv_typed(store, name, path, types, line=True, nullstr=nullstr, keep=keep)
+        read_csv_typed(
+            store, name, path, types, line=True, nullstr=nullstr, keep=keep, derived=derived
+        )
         raise exc from None
     if ints or dates:
         _convert(store, name, ints, dates)
@@ -267,6 +277,7 @@ def _read_csv_lf(
     line: bool,
     nullstr: Sequence[str],
     keep: Sequence[str] | None = None,
+    derived: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Mixed line endings (a stray CRLF among LF lines) stop DuckDB's CSV reader: read a
     copy with CRLF made LF instead (line numbers do not change). Every file holding a CR
@@ -277,7 +288,9 @@ def _read_csv_lf(
         copy = Path(tmp) / (Path(path).stem + ".fw-lf.csv")
         copy.write_bytes(data)
         try:
-            return read_csv_typed(store, name, copy, types, line=line, nullstr=nullstr, keep=keep)
+            return read_csv_typed(
+                store, name, copy, types, line=line, nullstr=nullstr, keep=keep, derived=derived
+            )
         except InputError as exc:
             raise InputError(exc.problem, file=path, line=exc.line, column=exc.column) from None
 
