@@ -187,12 +187,18 @@ def test_unknown_roll_call_and_missing_column(tmp_store, rc, tmp_path):
     assert r.votes > 0
 
 
-def test_duplicate_vote_names_the_second_line(tmp_store, rc, tmp_path):
+@pytest.mark.parametrize("votes_before", [False, True])
+def test_duplicate_vote_names_the_second_line(tmp_store, rc, tmp_path, votes_before):
+    """Also in a store that holds other votes (the check then picks this file's)."""
+    if votes_before:
+        _ep(tmp_store, rc)
+    counts = tmp_store.counts()
     bad = _rewrite(rc / "BR_2003_votes.csv.gz", tmp_path / "votes.csv", lambda ls: [*ls, ls[1]])
     with pytest.raises(InputError) as err:
         ingest_rollcalls(tmp_store, "br", rc / "BR_2003_rollcalls.csv.gz", bad)
     n = len(gzip.open(rc / "BR_2003_votes.csv.gz", "rt").read().splitlines())
     assert (err.value.line, err.value.column) == (n + 1, "legislator_id")
+    assert tmp_store.counts() == counts
 
 
 def test_no_period_is_an_error(tmp_store, rc):

@@ -233,15 +233,19 @@ class VotesFile:
             {keyed} WHERE k.code <> 0""",
         )
         zeros = 0
-        store.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _rc_vz AS
-            SELECT r.key AS event_key, p.voter_key {keyed} WHERE k.code = 0 AND {self.zeros} > 0"""
-        )
         if self.zeros:
+            store.execute(
+                f"""CREATE OR REPLACE TEMP TABLE _rc_vz AS
+                SELECT r.key AS event_key, p.voter_key {keyed} WHERE k.code = 0"""
+            )
             zeros = int(store.scalar("SELECT count(*) FROM _rc_vz"))
+        else:
+            store.execute(
+                "CREATE OR REPLACE TEMP TABLE _rc_vz (event_key INTEGER, voter_key INTEGER)"
+            )
         if written + zeros != self.rows:
             self._name_unknown(members_file)
-        self._check_duplicates()
+        self._check_duplicates(written)
         return written
 
     @property
@@ -274,21 +278,23 @@ class VotesFile:
             )
         self._name_failure(checks, "_rc_v")
 
-    def _check_duplicates(self) -> None:
+    def _check_duplicates(self, written: int) -> None:
         """No (roll call, member) pair twice: a bit per possible pair set by
         ``bitstring_agg`` over the written rows and the cast code 0 rows (one pass, a few
         MB); fewer bits set than rows means a repeat. A hash aggregate of the pairs where
-        the keys span too wide a range."""
+        the keys span too wide a range. When ``vote_row`` holds only the ``written`` rows (a
+        new store), they are read without picking this file's roll calls (a third faster)."""
         store = self.store
         span = store.records(
             """SELECT (SELECT min(key) FROM _rc_rk) AS e0, (SELECT max(key) FROM _rc_rk) AS e1,
                       (SELECT min(voter_key) FROM _rc_pk) AS v0,
-                      (SELECT max(voter_key) FROM _rc_pk) AS v1"""
+                      (SELECT max(voter_key) FROM _rc_pk) AS v1,
+                      (SELECT count(*) FROM vote_row) AS stored"""
         )[0]
         if span["e0"] is None or span["v0"] is None:
             return
-        pairs = """(SELECT v.event_key, v.voter_key FROM vote_row v
-                    WHERE v.event_key IN (SELECT key FROM _rc_rk)
+        ours = "" if span["stored"] == written else "WHERE v.event_key IN (SELECT key FROM _rc_rk)"
+        pairs = f"""(SELECT v.event_key, v.voter_key FROM vote_row v {ours}
                     UNION ALL SELECT event_key, voter_key FROM _rc_vz)"""
         width = span["v1"] - span["v0"] + 1
         bits = (span["e1"] - span["e0"] + 1) * width
