@@ -187,12 +187,18 @@ def test_unknown_roll_call_and_missing_column(tmp_store, rc, tmp_path):
     assert r.votes > 0
 
 
-def test_duplicate_vote_names_the_second_line(tmp_store, rc, tmp_path):
+@pytest.mark.parametrize("votes_before", [False, True])
+def test_duplicate_vote_names_the_second_line(tmp_store, rc, tmp_path, votes_before):
+    """Also in a store that holds other votes (the check then picks this file's)."""
+    if votes_before:
+        _ep(tmp_store, rc)
+    counts = tmp_store.counts()
     bad = _rewrite(rc / "BR_2003_votes.csv.gz", tmp_path / "votes.csv", lambda ls: [*ls, ls[1]])
     with pytest.raises(InputError) as err:
         ingest_rollcalls(tmp_store, "br", rc / "BR_2003_rollcalls.csv.gz", bad)
     n = len(gzip.open(rc / "BR_2003_votes.csv.gz", "rt").read().splitlines())
     assert (err.value.line, err.value.column) == (n + 1, "legislator_id")
+    assert tmp_store.counts() == counts
 
 
 def test_no_period_is_an_error(tmp_store, rc):
@@ -200,3 +206,84 @@ def test_no_period_is_an_error(tmp_store, rc):
         ingest_rollcalls(
             tmp_store, "ep", rc / "EP_P9_slice_rollcalls.csv.gz", rc / "EP_P9_slice_votes.csv.gz"
         )
+
+
+def test_votes_file_read_while_it_is_checked(tmp_store, rc, tmp_path):
+    """DuckDB reads the votes file while its UTF-8 check runs; the check still decides: a
+    stray CRLF line loads as the plain file does, a byte that is not UTF-8 is that error even
+    after a ragged row (which DuckDB's read meets first), a damaged gzip file is a gzip error,
+    and nothing is written."""
+    src = rc / "BR_2003_votes.csv.gz"
+    plain = gzip.decompress(src.read_bytes())
+    lines = plain.splitlines(keepends=True)
+    rolls = rc / "BR_2003_rollcalls.csv.gz"
+    crlf = tmp_path / "crlf.csv.gz"
+    crlf.write_bytes(gzip.compress(b"".join([*lines[:3], lines[3][:-1] + b"\r\n", *lines[4:]])))
+    want = _br(tmp_store, rc).votes
+    assert ingest_rollcalls(tmp_store, "br-camara", rolls, crlf).votes == want
+
+    fresh = tmp_path / "fresh.duckdb"
+    import floorwatch
+
+    store = floorwatch.open(fresh)
+    ragged = lines[2][:-1] + b",extra\n"
+    bad = tmp_path / "bad.csv.gz"
+    bad.write_bytes(gzip.compress(b"".join([*lines[:2], ragged, *lines[3:9], b"1,\xff\n"])))
+    with pytest.raises(InputError, match="not valid UTF-8") as err:
+        ingest_rollcalls(store, "br", rolls, bad)
+    assert (err.value.file, err.value.line) == (str(bad), 10)
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(src.read_bytes()[: len(src.read_bytes()) // 2])
+    with pytest.raises(InputError, match="not a readable gzip file"):
+        ingest_rollcalls(store, "br", rolls, cut)
+    assert sum(store.counts().values()) == 0
+    store.close()
+
+
+def test_crlf_votes_file_loads_as_its_lf_copy(tmp_store, rc, tmp_path):
+    """A votes file with CRLF lines (EP P8's are) is read as it is while its check runs;
+    it loads as the file with LF lines does, also when a quoted label holds a CRLF (that
+    read differs from the LF copy's, so the copy is read instead)."""
+    import floorwatch
+
+    lines = gzip.decompress((rc / "BR_2003_votes.csv.gz").read_bytes()).splitlines()
+    head = lines[1].split(b",")
+    quoted = b",".join([*head[:-1], b'"' + head[-1] + b'\r\n"'])
+    rolls = rc / "BR_2003_rollcalls.csv.gz"
+
+    def stored(data: bytes, name: str):
+        path = tmp_path / f"{name}.csv.gz"
+        path.write_bytes(gzip.compress(data))
+        store = floorwatch.open(tmp_path / f"{name}.duckdb")
+        r = ingest_rollcalls(store, "br", rolls, path)
+        out = {t: store.query(f"SELECT * FROM {t} ORDER BY ALL") for t in ("vote", "membership")}
+        store.close()
+        return r.votes, out
+
+    for case, body in (("crlf", lines), ("quoted", [lines[0], quoted, *lines[2:]])):
+        crlf = b"\r\n".join(body) + b"\r\n"
+        n, got = stored(crlf, case)
+        n_lf, want = stored(crlf.replace(b"\r\n", b"\n"), case + "-lf")
+        assert n == n_lf > 0
+        for t in got:
+            pd.testing.assert_frame_equal(
+                got[t].drop(columns="source", errors="ignore"),
+                want[t].drop(columns="source", errors="ignore"),
+            )
+
+
+def test_pairs_that_share_a_hash_are_joined_on_their_strings(tmp_store, rc, monkeypatch):
+    """The votes are joined with their (member id, label) pair's keys on the pair's hash; if
+    two pairs had one hash, on the two strings: the same votes and memberships either way
+    (here every pair gets hash 0)."""
+    from floorwatch.ingest import _rc_votes
+
+    _br(tmp_store, rc)
+    want = {t: tmp_store.query(f"SELECT * FROM {t} ORDER BY ALL") for t in ("vote", "membership")}
+    monkeypatch.setattr(_rc_votes, "pair_hash_sql", lambda c: "CAST(0 AS UBIGINT)")
+    tmp_store.execute("DELETE FROM vote_row")
+    tmp_store.execute("DELETE FROM membership")
+    result = _br(tmp_store, rc)
+    assert result.votes == len(want["vote"])
+    for t, frame in want.items():
+        pd.testing.assert_frame_equal(tmp_store.query(f"SELECT * FROM {t} ORDER BY ALL"), frame)

@@ -101,6 +101,32 @@ def test_mixed_line_endings_are_read(tmp_store, tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("data", "first"),
+    [
+        (b"a,b\n1,x\r\n2,y\n3,z\n", "x"),  # mixed: DuckDB's read fails, the LF copy is read
+        (b"a,b\r\n1,x\r\n2,y\r\n3,z\r\n", "x"),  # CRLF: read as it is
+        (b'a,b\r\n1,"x\r\ny"\r\n2,y\r\n3,z\r\n', "x\ny"),  # a CR in a value: the LF copy
+        (b'a,b\n1,"x\ry"\n2,y\n3,z\n', "x\ry"),  # (where a lone CR stays)
+    ],
+)
+def test_a_file_read_while_it_is_checked_reads_as_its_lf_copy(tmp_store, tmp_path, data, first):
+    """``read_csv_typed`` with the file's check running (``pending``) reads a file holding a
+    CR as it reads the file's LF copy, whether DuckDB's first read fails, is kept or not."""
+    from floorwatch.store.csvread import check_in_background, read_csv_typed
+
+    path = tmp_path / "cr.csv"
+    path.write_bytes(data)
+    pending = check_in_background(path, lambda p: None)
+    assert read_csv_typed(tmp_store, "t", path, {"a": "INTEGER"}, pending=pending) == ["a", "b"]
+    rows = tmp_store.records("SELECT _line, a, b FROM t ORDER BY _line")
+    assert rows == [
+        {"_line": 2, "a": 1, "b": first},
+        {"_line": 3, "a": 2, "b": "y"},
+        {"_line": 4, "a": 3, "b": "z"},
+    ]
+
+
 def test_a_version_2_store_keeps_its_votes_through_the_integer_keys(tmp_path, s107_store):
     """Migration 3 moves the votes of an older store (the string-keyed ``vote`` table) into
     ``vote_row`` with keys; ``vote`` then reads as before, row for row."""

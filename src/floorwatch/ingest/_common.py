@@ -34,8 +34,10 @@ def check_utf8(path: str | os.PathLike[str]) -> None:
     raw = Path(path).read_bytes()
     remember_sha256(path, raw)  # the ingest log wants it: hash while the bytes are here
     data = read_bytes(path, raw)  # gzip is decompressed
+    if data.isascii():  # ASCII is UTF-8 (0.2 ms per MB; decoding takes 1 ms per MB)
+        return
     try:
-        data.decode("utf-8")  # ~2 ms per MB
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         line_start = data.rfind(b"\n", 0, exc.start) + 1

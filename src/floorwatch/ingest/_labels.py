@@ -61,24 +61,39 @@ def runs_sql(votes: str) -> str:
     """SQL for the runs of one label in ``votes`` (columns person_id, period, seq, date,
     label): person_id, period, run (1, 2, ...), label, n, seq0, seq1, date0, date1.
 
-    One aggregate gives each person and period's count, first and last vote; a person who
-    voted under one label throughout (most) has one run, read off it. Only the others' votes
-    are sorted: each vote's previous label, seq and date and its row number; the votes where
-    the label changes (few) start the runs, and each run ends where the next starts (the
-    person's last vote for the last run)."""
+    One aggregate gives each person, period and label its votes' count, first and last vote:
+    a label's *span*. Where a person's spans do not overlap (most people: one label
+    throughout, or a few clean switches), each span is one run, read off it. Only the votes
+    of the others (labels that interleave, e.g. A B A flickers; picked by a semi-join) are
+    sorted: each vote's previous label, seq and date and its row number; the votes where the
+    label changes (few) start the runs, and each run ends where the next starts (the
+    person's last vote for the last run). A run's date1 is the date of its last vote, the
+    last run's the person's latest date."""
     return f"""
-    WITH agg AS (
-        SELECT person_id, period, count(*) AS total, max(seq) AS seq1, max(date) AS date1,
-               min(seq) AS seq0, arg_min(date, seq) AS date0, min(label) AS lo,
-               max(label) AS hi, count(label) AS labelled
-        FROM {votes} GROUP BY person_id, period),
-    mixed AS (
-        SELECT person_id, period FROM agg WHERE lo <> hi OR labelled < total),
+    WITH span AS (
+        SELECT person_id, period, label, count(*) AS n, min(seq) AS seq0, max(seq) AS seq1,
+               arg_min(date, seq) AS date0, arg_max(date, seq) AS date_end,
+               max(date) AS date_max
+        FROM {votes} GROUP BY person_id, period, label),
+    o AS (
+        SELECT *, row_number() OVER w AS run, lag(seq1) OVER w AS prev_seq1,
+               count(*) OVER p AS runs, max(date_max) OVER p AS date1_all
+        FROM span
+        WINDOW w AS (PARTITION BY person_id, period ORDER BY seq0),
+               p AS (PARTITION BY person_id, period)),
+    tangled AS (
+        SELECT DISTINCT person_id, period FROM o WHERE seq0 <= prev_seq1),
+    agg AS (
+        SELECT person_id, period, CAST(sum(n) AS BIGINT) AS total, max(seq1) AS seq1,
+               max(date_max) AS date1
+        FROM span WHERE (person_id, period) IN (SELECT (person_id, period) FROM tangled)
+        GROUP BY person_id, period),
     w AS (
         SELECT v.person_id, v.period, v.seq, v.date, v.label,
                lag(v.label) OVER o AS prev_label, lag(v.seq) OVER o AS prev_seq,
                lag(v.date) OVER o AS prev_date, row_number() OVER o AS rn
-        FROM {votes} v JOIN mixed USING (person_id, period)
+        FROM {votes} v
+        WHERE (v.person_id, v.period) IN (SELECT (person_id, period) FROM tangled)
         WINDOW o AS (PARTITION BY v.person_id, v.period ORDER BY v.seq)),
     starts AS (
         SELECT person_id, period, seq AS seq0, date AS date0, label, rn,
@@ -91,8 +106,9 @@ def runs_sql(votes: str) -> str:
            coalesce(s.end_date, l.date1) AS date1
     FROM starts s JOIN agg l USING (person_id, period)
     UNION ALL
-    SELECT person_id, period, 1 AS run, lo AS label, total AS n, seq0, seq1, date0, date1
-    FROM agg WHERE lo = hi AND labelled = total"""
+    SELECT person_id, period, run, label, n, seq0, seq1, date0,
+           CASE WHEN run = runs THEN date1_all ELSE date_end END AS date1
+    FROM o WHERE (person_id, period) NOT IN (SELECT (person_id, period) FROM tangled)"""
 
 
 def changes_sql(runs: str, rules: LabelRules, relabel_table: str | None) -> str:

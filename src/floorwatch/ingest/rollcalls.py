@@ -36,7 +36,7 @@ from floorwatch.ingest._labels import LabelRules, changes_sql, runs_sql, spells_
 from floorwatch.ingest._rc_votes import TEMPS as VOTE_TEMPS
 from floorwatch.ingest._rc_votes import VOTE_ROLES, VotesFile
 from floorwatch.store import Store
-from floorwatch.store.csvread import csv_header, read_csv_text
+from floorwatch.store.csvread import check_in_background, csv_header, read_csv_text
 from floorwatch.store.csvread import quote_ident as _q
 from floorwatch.store.votes import assign_keys, delete_votes
 
@@ -340,6 +340,7 @@ def ingest_rollcalls(
     if not legislature or not legislature.strip():
         raise InputError("the legislature id is empty; give --legislature ID")
     legislature = legislature.strip()
+    store.require_writable()
     rules = rules or LabelRules()
     columns = dict(columns or {})
     rpath, vpath = require_file(rollcalls), require_file(votes)
@@ -356,13 +357,16 @@ def ingest_rollcalls(
         "_rc_runs",
     )
     try:
+        # The files are read and checked into temporary tables before the transaction
+        # (nothing of the store is written yet): a failed read there aborts nothing, so
+        # DuckDB can read the votes file while its UTF-8 check runs (_votes_file).
+        _load_rollcalls(store, rpath, columns, period)
+        votes_file = _votes_file(store, vpath, columns)
+        votes_file.check_file()
+        id_cols: list[str] = []
+        if mpath:
+            id_cols = _load_members(store, mpath, columns)
         with store.transaction():
-            _load_rollcalls(store, rpath, columns, period)
-            votes_file = _votes_file(store, vpath, columns)
-            votes_file.check_file()
-            id_cols: list[str] = []
-            if mpath:
-                id_cols = _load_members(store, mpath, columns)
             _write(
                 store,
                 legislature,
@@ -387,11 +391,17 @@ def ingest_rollcalls(
 
 
 def _votes_file(store: Store, path: Path, columns: Mapping[str, str]) -> VotesFile:
-    check_utf8(path)
-    header = csv_header(path)
-    c = _resolve(path, header, VOTE_ROLES, columns)
-    _need(path, c, header, VOTE_ROLES)
-    return VotesFile(store, path, c)
+    # The UTF-8 check (most of it the gunzip) runs in a thread while DuckDB reads the file;
+    # its error still comes first (csvread.check_in_background).
+    pending = check_in_background(path, check_utf8)
+    header = csv_header(path, pending=pending)
+    try:
+        c = _resolve(path, header, VOTE_ROLES, columns)
+        _need(path, c, header, VOTE_ROLES)
+    except InputError:
+        pending.result()
+        raise
+    return VotesFile(store, path, c, pending=pending)
 
 
 def _write(

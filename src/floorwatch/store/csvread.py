@@ -19,9 +19,11 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from floorwatch.store.db import Store
 
 __all__ = [
+    "FileShape",
+    "check_in_background",
     "csv_header",
     "csv_lines",
     "csv_rows",
@@ -62,23 +66,37 @@ def read_csv_typed(
     line: bool = True,
     nullstr: Sequence[str] = ("",),
     keep: Sequence[str] | None = None,
+    derived: Mapping[str, str] | None = None,
+    pending: Future[FileShape] | None = None,
 ) -> list[str]:
     """Load a CSV into temporary table ``name``, converting the columns named in ``types``.
 
     With ``keep``, only those of its columns that the file has are loaded (the reader then
-    skips parsing the others).
+    skips parsing the others). ``derived``: more columns, computed as the rows are read
+    (name -> SQL over the file's columns, as read).
 
     Columns not in ``types`` stay text. A value that does not convert raises
     :class:`~floorwatch.errors.InputError` naming the file, line, column and value. With
     ``line=True`` a first column ``_line`` holds each row's file line (header = line 1).
     Returns the column names from the header.
+
+    ``pending``: the file's own check, running (:func:`check_in_background`). Outside a
+    transaction DuckDB reads the file while it runs; its error is still the one raised
+    first, and a file holding a carriage return is read again from its LF copy only if
+    DuckDB's read failed or may differ from that copy's (a CR inside a value). Inside a
+    transaction it is waited for before reading (a failed read would abort the transaction).
     """
     con = store._con
-    header = csv_header(path)
-    if not str(path).endswith(".fw-lf.csv") and _has_cr(path):
+    if pending is not None and store._in_tx:
+        pending.result()
+        pending = None
+    header = csv_header(path, pending=pending)
+    if pending is None and not str(path).endswith(".fw-lf.csv") and _has_cr(path):
         # Decide before reading: a failed read aborts the caller's transaction, so a
         # retry after DuckDB's error would fail inside an ingest.
-        return _read_csv_lf(store, name, path, types, line=line, nullstr=nullstr, keep=keep)
+        return _read_csv_lf(
+            store, name, path, types, line=line, nullstr=nullstr, keep=keep, derived=derived
+        )
     columns = {h: types.get(h, "VARCHAR") for h in header}
     # DuckDB rounds a decimal read into an integer column ('0.269' -> 0): read whole-number
     # columns as DOUBLE, check that every value is whole and in range, then convert.
@@ -98,6 +116,9 @@ def read_csv_typed(
     if keep is not None:
         present = [c for c in keep if c in columns]
         wanted = ", ".join(quote_ident(c) for c in present) or "*"
+    for col, sql in (derived or {}).items():
+        wanted += f", {sql} AS {quote_ident(col)}"
+    failed = None
     try:
         con.execute(
             f"CREATE TEMP TABLE {name} AS SELECT {line_col}{wanted} FROM read_csv(?, "
@@ -107,7 +128,23 @@ def read_csv_typed(
             [str(path), columns, list(nullstr), csv_compression(path)],
         ).fetchall()
     except duckdb.Error as exc:
-        raise _csv_error(path, exc, len(header), whole=set(ints)) from None
+        failed = _csv_error(path, exc, len(header), whole=set(ints))
+    shape = pending.result() if pending is not None else None
+    loaded = [c for c in (keep if keep is not None else header) if c in columns]
+    if (
+        shape is not None
+        and shape.cr  # the file holds a CR: is the read as its LF copy would be?
+        and (
+            failed is not None
+            or (shape.quote and _read_differs_from_lf(store, name, {c: columns[c] for c in loaded}))
+        )
+    ):
+        con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
+        return _read_csv_lf(
+            store, name, path, types, line=line, nullstr=nullstr, keep=keep, derived=derived
+        )
+    if failed is not None:
+        raise failed from None
     try:
         if ints:
             _whole_numbers(store, name, path, ints, line=line)
@@ -120,7 +157,9 @@ def read_csv_typed(
         # rowids inside a transaction are not row numbers): read again with line numbers,
         # which raises the same error naming the line.
         con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
-        read_csv_typed(store, name, path, types, line=True, nullstr=nullstr, keep=keep)
+        read_csv_typed(
+            store, name, path, types, line=True, nullstr=nullstr, keep=keep, derived=derived
+        )
         raise exc from None
     if ints or dates:
         _convert(store, name, ints, dates)
@@ -213,6 +252,22 @@ def _first_bad(
         )
 
 
+def _read_differs_from_lf(store: Store, name: str, loaded: dict[str, str]) -> bool:
+    """Whether table ``name``, read from a file holding a CR and a quote, might differ from a
+    read of its LF copy (:func:`_read_csv_lf`). DuckDB read it, so its lines end alike (all
+    CRLF or all CR; mixed endings and a CR in an unquoted value stop the reader), and the two
+    reads differ only where a quoted value holds a CR: in a text column, or a column of a
+    type whose text is not checked here (numbers are not: DuckDB trims CR and LF around
+    them)."""
+    if any(t.upper() not in ("VARCHAR", "DOUBLE") for t in loaded.values()):
+        return True
+    text = [c for c, t in loaded.items() if t.upper() == "VARCHAR"]
+    if not text:
+        return False
+    where = " OR ".join(f"contains({quote_ident(c)}, chr(13))" for c in text)
+    return bool(store.rows(f"SELECT 1 FROM {name} WHERE {where} LIMIT 1"))
+
+
 def _read_csv_lf(
     store: Store,
     name: str,
@@ -222,16 +277,20 @@ def _read_csv_lf(
     line: bool,
     nullstr: Sequence[str],
     keep: Sequence[str] | None = None,
+    derived: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Mixed line endings (a stray CRLF among LF lines) stop DuckDB's CSV reader: read a
     copy with CRLF made LF instead (line numbers do not change). Every file holding a CR
-    is read this way."""
+    is read this way, except one read while its check ran (``pending``) that DuckDB read
+    as this copy would be read (:func:`_read_differs_from_lf`)."""
     data = read_bytes(path).replace(b"\r\n", b"\n")
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / (Path(path).stem + ".fw-lf.csv")
         copy.write_bytes(data)
         try:
-            return read_csv_typed(store, name, copy, types, line=line, nullstr=nullstr, keep=keep)
+            return read_csv_typed(
+                store, name, copy, types, line=line, nullstr=nullstr, keep=keep, derived=derived
+            )
         except InputError as exc:
             raise InputError(exc.problem, file=path, line=exc.line, column=exc.column) from None
 
@@ -297,10 +356,54 @@ def _csv_error(
 
 
 # -- in Python --------------------------------------------------------------------------
-def csv_header(path: str | os.PathLike[str]) -> list[str]:
-    """The column names in a CSV file's first line (checked: present, named, distinct)."""
+class FileShape(NamedTuple):
+    """What :func:`check_in_background` found in a file besides ``check``'s verdict."""
+
+    cr: bool  #: it holds a carriage return
+    quote: bool  #: it holds a double quote (a value may then hold a CR or LF)
+
+
+def check_in_background(
+    path: str | os.PathLike[str], check: Callable[[str | os.PathLike[str]], object]
+) -> Future[FileShape]:
+    """Run ``check(path)`` (a check of the whole file, e.g. that it is UTF-8) in a thread,
+    then look for carriage returns and quotes in the file; the future's result is a
+    :class:`FileShape`, or ``check``'s error. Hand it to :func:`csv_header` and
+    :func:`read_csv_typed`, which read the file meanwhile (DuckDB, zlib and hashlib leave
+    the interpreter free while they work)."""
+    future: Future[FileShape] = Future()
+
+    def run() -> None:
+        try:
+            check(path)
+            data = read_bytes(path)  # the check's gunzip, kept by read_bytes
+            future.set_result(FileShape(b"\r" in data, b'"' in data))
+        except BaseException as exc:  # handed to whoever waits for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="floorwatch-file-check", daemon=True).start()
+    return future
+
+
+def csv_header(
+    path: str | os.PathLike[str], *, pending: Future[FileShape] | None = None
+) -> list[str]:
+    """The column names in a CSV file's first line (checked: present, named, distinct).
+
+    ``pending``: the file's own check, running (:func:`check_in_background`): the header
+    is read without it, and any error waits for it and raises its error first."""
+    if pending is not None:
+        try:
+            return _csv_header(path)
+        except BaseException:
+            pending.result()
+            raise
     if csv_compression(path) == "gzip":
         read_bytes(path)  # a damaged gzip file: one clear error before any reading
+    return _csv_header(path)
+
+
+def _csv_header(path: str | os.PathLike[str]) -> list[str]:
     with open_text(path) as fh:
         try:
             header = next(_csv.reader(fh), None)

@@ -202,11 +202,16 @@ class Store:
         return [n for (n,) in names if n not in skip and not n.startswith("_")]
 
     # -- writing ------------------------------------------------------------------------
+    def require_writable(self) -> None:
+        """Raise :class:`StoreError` if the store is open read-only (an importer that reads
+        its files before its transaction asks first)."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is open read-only.")
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
         """All writes inside the block commit together, or not at all."""
-        if self.read_only:
-            raise StoreError(f"{self.path}: the store is open read-only.")
+        self.require_writable()
         if self._in_tx:  # nested: join the outer transaction
             yield self
             return
