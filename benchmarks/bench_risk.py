@@ -25,6 +25,7 @@ import pandas as pd
 from devstores import house107  # benchmarks/ is the script's folder
 
 import floorwatch
+from floorwatch.dates import every
 from floorwatch.risk import flags
 from floorwatch.risk.backtest import backtest
 from floorwatch.risk.flags import flag_bodies, flags_over
@@ -104,11 +105,7 @@ def main() -> None:
                 f"{elapsed:.1f} s"
             )
         span = flag_bodies(senate).iloc[0]
-        days = []
-        day, last = (pd.Timestamp(span[k]).date() for k in ("first", "last"))
-        while day <= last:
-            days.append(day)
-            day += dt.timedelta(days=30)
+        days = every(*(pd.Timestamp(span[k]).date() for k in ("first", "last")), 30)
         for workers in sorted({1, args.workers}):
             t = time.perf_counter()
             over = flags_over(senate, days, workers=workers)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "date_problem",
     "days_before",
+    "every",
     "parse_date",
     "partial_date",
     "past_end",
@@ -191,3 +192,13 @@ def past_end(given: dt.date, end: dt.date, *, name: str = "as_of") -> str:
         f"{name} {given} is after the end of the record ({end}): nothing later is known, "
         f"so the figures are those of {end}"
     )
+
+
+def every(first: dt.date, last: dt.date, step_days: int) -> list[dt.date]:
+    """``first``, then every ``step_days`` days while not after ``last`` (none if ``first``
+    is after ``last``)."""
+    days, day = [], first
+    while day <= last:
+        days.append(day)
+        day += dt.timedelta(days=step_days)
+    return days

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from floorwatch.dates import every
 from floorwatch.errors import InputError, NotFoundError
 from floorwatch.memberships import switches as find_switches
 from floorwatch.risk.config import RiskConfig
@@ -110,12 +111,7 @@ def _at_least_one(**values: int) -> None:
 def _dates(
     first: dt.date, last: dt.date, cfg: RiskConfig, step: int, extra: list[dt.date]
 ) -> list[dt.date]:
-    start = first + dt.timedelta(days=cfg.min_term_days)
-    grid = []
-    d = start
-    while d <= last:
-        grid.append(d)
-        d += dt.timedelta(days=step)
+    grid = every(first + dt.timedelta(days=cfg.min_term_days), last, step)
     return sorted({*grid, *(e for e in extra if first < e <= last)})
 
 

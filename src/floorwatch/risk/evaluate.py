@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from floorwatch.dates import every
 from floorwatch.memberships import switches as find_switches
 from floorwatch.risk import model as hazard
 from floorwatch.risk.backtest import periods, roc_auc
@@ -78,12 +79,7 @@ class Evaluation:
 
 
 def _grid(first: dt.date, last: dt.date, step: int, start_days: int) -> list[dt.date]:
-    days = []
-    d = first + dt.timedelta(days=start_days)
-    while d <= last:
-        days.append(d)
-        d += dt.timedelta(days=step)
-    return days
+    return every(first + dt.timedelta(days=start_days), last, step)
 
 
 def build_panel(

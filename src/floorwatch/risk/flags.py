@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from floorwatch.dates import parse_date, resolve_as_of
+from floorwatch.dates import every, parse_date, resolve_as_of
 from floorwatch.errors import InputError, NotFoundError
 from floorwatch.risk.config import FLAG_COLUMNS, SIGNALS, RiskConfig
 from floorwatch.risk.evidence import evidence_for
@@ -131,11 +131,7 @@ def date_grid(start: dt.date | str, end: dt.date | str, step_days: int = 30) -> 
         raise InputError(f"step_days: expected a whole number >= 1 but got {step_days!r}")
     if last < first:
         raise InputError(f"to: {last} is before from ({first})")
-    days, day = [], first
-    while day <= last:
-        days.append(day)
-        day += dt.timedelta(days=step_days)
-    return days
+    return every(first, last, step_days)
 
 
 def _flags_unit(
