@@ -4,8 +4,9 @@ DuckDB and on Spark local mode.
 A real legislature (Voteview's House 107: 429,335 votes, 445 members) is ingested, exported
 with ``export --format parquet`` and replicated R times into R legislatures
 (``us-house-r0``, ``us-house-r1``...: the roll calls, votes, seats and party spells copied,
-ids suffixed), one Hive partition each, to reach each size. Each (engine, size) runs in a
-child process: the time of each metric call, the child's peak resident memory (with Spark:
+ids suffixed; each replica has its own members, ``--shared-members`` for one set of members
+sitting in every replica), one Hive partition each, to reach each size. Each (engine, size)
+runs in a child process: the time of each metric call, the child's peak resident memory (with Spark:
 the driver JVM's too, sampled), and, on Spark, the scans of ``vote`` in each statement's
 physical plan.
 
@@ -60,7 +61,7 @@ def build_base(work: Path) -> Path:
     return base
 
 
-def replicate(base: Path, out: Path, copies: int) -> int:
+def replicate(base: Path, out: Path, copies: int, distinct: bool = True) -> int:
     """Write ``copies`` replicas of the base legislature as a Parquet store in ``out``;
     return the number of votes."""
     import duckdb
@@ -87,6 +88,7 @@ def replicate(base: Path, out: Path, copies: int) -> int:
 
     rep = f"range({copies}) r(i)"
     sfx = "'-r' || CAST(r.i AS VARCHAR)"
+    voter = f", v.voter_id || {sfx} AS voter_id" if distinct else ""
     house = "us-house"
     chambers = f"(SELECT id FROM {src('organization')} WHERE id = '{house}')"
     copies_sql = {
@@ -98,11 +100,21 @@ def replicate(base: Path, out: Path, copies: int) -> int:
             UNION ALL SELECT m.* REPLACE (m.id || {sfx} AS id,
                                           m.organization_id || {sfx} AS organization_id)
             FROM {src("membership")} m, {rep} WHERE m.organization_id IN {chambers}""",
+    }
+    if distinct:  # each replica its own members: persons, all their memberships, their votes
+        copies_sql["person"] = f"""SELECT p.* REPLACE (p.id || {sfx} AS id)
+            FROM {src("person")} p, {rep}"""
+        copies_sql["membership"] = f"""SELECT m.* REPLACE (m.id || {sfx} AS id,
+                m.person_id || {sfx} AS person_id,
+                CASE WHEN m.organization_id IN {chambers} THEN m.organization_id || {sfx}
+                     ELSE m.organization_id END AS organization_id)
+            FROM {src("membership")} m, {rep}"""
+    copies_sql |= {
         "vote_event": f"""SELECT v.* REPLACE (v.id || {sfx} AS id,
                                           v.organization_id || {sfx} AS organization_id),
                    v.organization_id || {sfx} AS legislature
             FROM {src("vote_event")} v, {rep}""",
-        "vote": f"""SELECT v.* REPLACE (v.vote_event_id || {sfx} AS vote_event_id),
+        "vote": f"""SELECT v.* REPLACE (v.vote_event_id || {sfx} AS vote_event_id{voter}),
                    '{house}' || {sfx} AS legislature
             FROM {src("vote")} v, {rep}""",
     }
@@ -202,7 +214,7 @@ def run_child(
         [sys.executable, __file__, "--child", engine, str(folder), *extra],
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
     )
     peak = [0]
@@ -215,7 +227,7 @@ def run_child(
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
-        stdout, _ = proc.communicate(timeout=timeout)
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
@@ -226,7 +238,9 @@ def run_child(
             result = json.loads(line[7:])
             result["peak_mib"] = peak[0] / 2**20
             return result
-    return {"error": f"exit {proc.returncode}", "peak_mib": peak[0] / 2**20}
+    lines = [x for x in stderr.splitlines() if x.strip()]
+    why = [x for x in lines if "Error" in x][-1:] or lines[-1:] or [""]
+    return {"error": f"exit {proc.returncode}: {why[0][:300]}", "peak_mib": peak[0] / 2**20}
 
 
 def main() -> None:
@@ -244,6 +258,11 @@ def main() -> None:
         "--spark-one-plan",
         action="store_true",
         help="on Spark, run each statement as one plan (no CTE run first and cached)",
+    )
+    parser.add_argument(
+        "--shared-members",
+        action="store_true",
+        help="the replicas share the House's members (as before 2026-12-03), not each its own",
     )
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -263,9 +282,9 @@ def main() -> None:
     results = []
     for size in [float(s) for s in args.sizes.split(",")]:
         copies = max(1, math.ceil(size / base_votes))
-        folder = work / f"x{copies}"
+        folder = work / (f"x{copies}" + ("" if args.shared_members else "-distinct"))
         t = time.perf_counter()
-        votes = replicate(base, folder, copies)
+        votes = replicate(base, folder, copies, distinct=not args.shared_members)
         made = time.perf_counter() - t
         print(f"# {votes:,} votes ({copies} copies of House 107), layout written in {made:.1f} s",
               flush=True)  # fmt: skip
