@@ -25,6 +25,7 @@ __all__ = [
     "LimitOption",
     "PartyOption",
     "StepDaysOption",
+    "WorkersOption",
     "ToOption",
     "app",
     "get_store",
@@ -174,6 +175,15 @@ ConfigOption = Annotated[
 StepDaysOption = Annotated[
     int,
     typer.Option("--step-days", min=1, max=36_500, help="Days between flag dates in a backtest."),
+]
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=1,
+        max=256,
+        help="Local worker processes, each unit of work (a legislature's period or date) in one.",
+    ),
 ]
 LimitOption = Annotated[
     int | None, typer.Option("--limit", min=1, help="At most this many rows.", show_default=False)

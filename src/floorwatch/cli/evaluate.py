@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from floorwatch.cli.common import FormatOption, app, state
+from floorwatch.cli.common import FormatOption, WorkersOption, app, state
 from floorwatch.cli.output import render
 from floorwatch.errors import InputError, NotFoundError
 
@@ -68,12 +68,7 @@ def evaluate(
         float, typer.Option("--red-share", min=0.001, max=1.0, help="Red list size (share).")
     ] = 0.05,
     no_party: NoPartyOption = None,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers", min=1, max=256, help="Local worker processes, one legislative period each."
-        ),
-    ] = 1,
+    workers: WorkersOption = 1,
     fmt: FormatOption = "table",
 ) -> None:
     """Score the fitted model and the baselines on every legislature's real switches,

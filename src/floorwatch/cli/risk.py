@@ -18,6 +18,7 @@ from floorwatch.cli.common import (
     PartyOption,
     StepDaysOption,
     ToOption,
+    WorkersOption,
     app,
     get_store,
     need_rollcalls,
@@ -37,17 +38,6 @@ class _Show(str, enum.Enum):  # noqa: UP042 - Typer needs a str Enum
     red = "red"
     amber = "amber"
     all = "all"
-
-
-WorkersOption = Annotated[
-    int,
-    typer.Option(
-        "--workers",
-        min=1,
-        max=256,
-        help="Local worker processes, each unit of work (a legislature's period or date) in one.",
-    ),
-]
 
 
 def _progress(console: Console, unit: str = "periods", digits: int = 1):
@@ -153,27 +143,12 @@ def flags(
             config=cfg,
             evidence="all" if show == "all" else "flagged",
         )
-    if show == "red":
-        frame = frame[frame["level"] == "red"]
-    elif show == "amber":  # and, in the party watch, those who left
-        frame = frame[frame["level"].isin(["red", "amber", "left"])]
-    records = _flag_records(frame)
+    records = _flag_records(_shown(frame, show))
     if fmt is Format.json:
         render(records, fmt)
         return
     watch = "bodies" in frame.columns
-    rows = [
-        {
-            "name": r["name"],
-            "party": r["party"],
-            "level": r["level"],
-            "score": r["score"],
-            "rank": r["rank"],
-            "bodies": r.get("bodies"),
-            "why": r.get("note") or r.get("unscored") or "; ".join(reasons(r["evidence"], 2)),
-        }
-        for r in records
-    ]
+    rows = [_row(r) for r in records]
     columns = ["name", "party", "level", "score", "rank", "why"]
     if watch:
         columns = ["name", "level", "score", "rank", "bodies", "why"]
@@ -188,6 +163,31 @@ def flags(
             "--show all lists every member with their score or why they have none.",
             err=True,
         )
+
+
+def _shown(frame, show: str):
+    """The rows of ``frame`` that ``--show`` lists (amber: red and amber, and in the party
+    watch those who left)."""
+    if show == "red":
+        return frame[frame["level"] == "red"]
+    if show == "amber":
+        return frame[frame["level"].isin(["red", "amber", "left"])]
+    return frame
+
+
+def _row(r: dict) -> dict:
+    """A table row of a flag record (the columns each listing shows are picked by render)."""
+    return {
+        "as_of": r["as_of"],
+        "legislature": r.get("legislature"),
+        "name": r["name"],
+        "party": r["party"],
+        "level": r["level"],
+        "score": r["score"],
+        "rank": r["rank"],
+        "bodies": r.get("bodies"),
+        "why": r.get("note") or r.get("unscored") or "; ".join(reasons(r["evidence"], 2)),
+    }
 
 
 def _flags_range(start, end, step_days, legislature, party, grp, cfg, show, every, workers, fmt):
@@ -214,27 +214,11 @@ def _flags_range(start, end, step_days, legislature, party, grp, cfg, show, ever
                 store, days, legislatures=bodies, party=party, against=grp, config=cfg,
                 evidence="all" if show == "all" else "flagged", workers=workers, progress=tick,
             )  # fmt: skip
-    if show == "red":
-        frame = frame[frame["level"] == "red"]
-    elif show == "amber":
-        frame = frame[frame["level"].isin(["red", "amber"])]
-    records = _flag_records(frame)
+    records = _flag_records(_shown(frame, show))
     if fmt is Format.json:
         render(records, fmt)
         return
-    rows = [
-        {
-            "as_of": r["as_of"],
-            "legislature": r.get("legislature"),
-            "name": r["name"],
-            "party": r["party"],
-            "level": r["level"],
-            "score": r["score"],
-            "rank": r["rank"],
-            "why": r.get("unscored") or "; ".join(reasons(r["evidence"], 2)),
-        }
-        for r in records
-    ]
+    rows = [_row(r) for r in records]
     columns = ["as_of", "legislature", "name", "party", "level", "score", "rank", "why"]
     if not every:
         columns.remove("legislature")
@@ -254,9 +238,9 @@ def _one_body(store, legislature: str | None) -> str:
     from floorwatch.errors import NotFoundError
     from floorwatch.risk.flags import flag_bodies
 
-    known = list(flag_bodies(store)["legislature"])
-    if legislature is not None:
+    if legislature is not None:  # flags_over says if it has no dated records
         return legislature
+    known = list(flag_bodies(store)["legislature"])
     if len(known) != 1:
         raise NotFoundError(
             "flags over dates need a body: "

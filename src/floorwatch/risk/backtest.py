@@ -14,8 +14,8 @@ them in parallel processes when ``workers > 1``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from floorwatch.dates import every
-from floorwatch.errors import InputError, NotFoundError
+from floorwatch.errors import NotFoundError
 from floorwatch.memberships import switches as find_switches
-from floorwatch.risk.config import RiskConfig
+from floorwatch.risk.config import RiskConfig, at_least_one
 from floorwatch.risk.flags import flags
 from floorwatch.store import Store, open_store
 from floorwatch.store.engine import map_units
@@ -90,24 +90,6 @@ def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
     return float((ranks[labels].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
-#: The longest step or horizon of a backtest, in days (a century).
-MAX_DAYS = 36_500
-
-
-def _at_least_one(**values: int) -> None:
-    """Raise InputError unless each value is a whole number >= 1 (days: at most MAX_DAYS)."""
-    for name, value in values.items():
-        high = MAX_DAYS if name.endswith("_days") else None
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, numbers.Integral)
-            or value < 1
-            or (high is not None and value > high)
-        ):
-            within = ">= 1" if high is None else f"from 1 to {high:,}"
-            raise InputError(f"{name}: expected a whole number {within} but got {value!r}")
-
-
 def _dates(
     first: dt.date, last: dt.date, cfg: RiskConfig, step: int, extra: list[dt.date]
 ) -> list[dt.date]:
@@ -128,7 +110,7 @@ def backtest_period(
     """Flags over one legislative period: (panel, switches) frames. Opens the store read-only
     when given a path, so periods can run in separate processes. ``on_date(fraction)`` is
     called after each date with the share of the period's dates it stood for."""
-    _at_least_one(step_days=step_days, horizon_days=horizon_days)
+    at_least_one(step_days=step_days, horizon_days=horizon_days)
     cfg = config or RiskConfig()
     own = not isinstance(store, Store)
     st = open_store(store, read_only=True) if own else store
@@ -282,20 +264,6 @@ def _summary(panel: pd.DataFrame, ks: tuple[int, ...] = (1, 5, 10)) -> tuple[dic
     return summary, cal
 
 
-def _period_unit(
-    store: Store,
-    legislature: str,
-    period: str | None,
-    step_days: int,
-    horizon_days: int,
-    config: RiskConfig | None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One period as a unit of work (:func:`floorwatch.store.engine.map_units`)."""
-    return backtest_period(
-        store, legislature, period, config=config, step_days=step_days, horizon_days=horizon_days
-    )
-
-
 def backtest(
     store: Store,
     *,
@@ -314,7 +282,7 @@ def backtest(
     ``progress(advance, total)`` reports progress in periods (fractions while a
     period runs in this process).
     """
-    _at_least_one(step_days=step_days, horizon_days=horizon_days, workers=workers)
+    at_least_one(step_days=step_days, horizon_days=horizon_days, workers=workers)
     units = periods(store)
     if legislature:
         units = units[units["legislature"] == legislature]
@@ -335,10 +303,10 @@ def backtest(
         units = units[keep]
     kwargs = dict(config=config, step_days=step_days, horizon_days=horizon_days)
     if workers > 1 and len(units) > 1:
-        tasks = [(store, (u.legislature, u.period, step_days, horizon_days, config))
-                 for u in units.itertuples()]  # fmt: skip
+        tasks = [(store, (u.legislature, u.period)) for u in units.itertuples()]
         tick = None if progress is None else (lambda done, total: progress(1.0, total))
-        results = map_units(_period_unit, tasks, workers=workers, progress=tick)
+        one = functools.partial(backtest_period, **kwargs)
+        results = map_units(one, tasks, workers=workers, progress=tick)
     else:
         step = None if progress is None else (lambda share: progress(share, len(units)))
         results = [

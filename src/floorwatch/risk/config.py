@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from floorwatch.errors import ConfigError
+from floorwatch.errors import ConfigError, InputError
 
 __all__ = [
     "FLAG_COLUMNS",
+    "MAX_DAYS",
     "DEFAULT_PARTY_WEIGHTS",
     "DEFAULT_WEIGHTS",
     "LEVELS",
@@ -38,6 +40,7 @@ __all__ = [
     "SIGNALS",
     "VOTE_SIGNALS",
     "RiskConfig",
+    "at_least_one",
     "Rule",
     "load_config",
 ]
@@ -313,8 +316,24 @@ class RiskConfig:
         return dataclasses.replace(self, **changes)
 
 
-#: The longest span of days a setting may give (a century).
+#: The longest span of days a setting, a backtest's step or horizon may give (a century).
 MAX_DAYS = 36_500
+
+
+def at_least_one(**values: int) -> None:
+    """Raise InputError unless each value is a whole number >= 1 (a name ending in ``_days``:
+    at most :data:`MAX_DAYS`)."""
+    for name, value in values.items():
+        high = MAX_DAYS if name.endswith("_days") else None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Integral)
+            or value < 1
+            or (high is not None and value > high)
+        ):
+            within = ">= 1" if high is None else f"from 1 to {high:,}"
+            raise InputError(f"{name}: expected a whole number {within} but got {value!r}")
+
 
 #: Settings that are numbers (finite), and whole-number settings with their range.
 _NUMBERS = (

@@ -34,6 +34,7 @@ other legislatures, the same leave-one-out), the Brier score and a calibration t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -95,9 +96,11 @@ def build_panel(
     """(panel, switches) of every period with dated roll calls in ``store``; ``unit`` names
     the legislature for the leave-one-out split (default: the legislature id). Moves to or
     from a label of ``no_party`` (Brazil's ``S.Part.``) are not switches."""
-    opts = (step_days, horizon_days, recent_days, start_days, tuple(no_party))
-    parts = [period_panel(store, u.legislature, u.period, unit, *opts) for u in _periods(store)]
-    return _stack(parts)
+    one = functools.partial(
+        period_panel, unit=unit, step_days=step_days, horizon_days=horizon_days,
+        recent_days=recent_days, start_days=start_days, no_party=tuple(no_party),
+    )  # fmt: skip
+    return _stack([one(store, u.legislature, u.period) for u in _periods(store)])
 
 
 def _periods(store: Store) -> list:
@@ -410,15 +413,17 @@ def evaluate(
                 store = open_store(st, read_only=True)
                 opened.append(store)
             for u in _periods(store):
-                opts = (step_days, horizon_days, 90, 30, tuple(no_party))
-                tasks.append((store, (u.legislature, u.period, unit, *opts)))
+                tasks.append((store, (u.legislature, u.period, unit)))
                 names.append(unit)
 
         def tick(done: int, total: int) -> None:
             if progress:
                 progress(f"{done}/{total} legislative periods ({time.perf_counter() - t0:.0f} s)")
 
-        parts = map_units(period_panel, tasks, workers=workers, progress=tick)
+        one = functools.partial(
+            period_panel, step_days=step_days, horizon_days=horizon_days, no_party=tuple(no_party)
+        )
+        parts = map_units(one, tasks, workers=workers, progress=tick)
     finally:
         for store in opened:
             store.close()

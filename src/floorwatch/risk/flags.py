@@ -9,7 +9,7 @@ import pandas as pd
 
 from floorwatch.dates import every, parse_date, resolve_as_of
 from floorwatch.errors import InputError, NotFoundError
-from floorwatch.risk.config import FLAG_COLUMNS, SIGNALS, RiskConfig
+from floorwatch.risk.config import FLAG_COLUMNS, SIGNALS, RiskConfig, at_least_one
 from floorwatch.risk.evidence import evidence_for
 from floorwatch.risk.score import score_members
 from floorwatch.risk.signals import compute_signals
@@ -127,8 +127,7 @@ def date_grid(start: dt.date | str, end: dt.date | str, step_days: int = 30) -> 
     last = parse_date(end, name="to", end=True)
     if first is None or last is None:
         raise InputError(f"{'from' if first is None else 'to'}: a date is required")
-    if isinstance(step_days, bool) or not isinstance(step_days, int) or step_days < 1:
-        raise InputError(f"step_days: expected a whole number >= 1 but got {step_days!r}")
+    at_least_one(step_days=step_days)
     if last < first:
         raise InputError(f"to: {last} is before from ({first})")
     return every(first, last, step_days)

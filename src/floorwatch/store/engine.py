@@ -232,14 +232,11 @@ def map_groups(
         out = engine.map_groups(sql, params, list(by), func, list(schema))
     else:
         frame = store.query(sql, params)
-        groups = [g for _, g in frame.groupby(list(by), dropna=False, sort=True)]
+        groups = [(g,) for _, g in frame.groupby(list(by), dropna=False, sort=True)]
         if workers > 1 and len(groups) > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                parts = list(pool.map(func, groups))
+            parts = _in_processes(func, groups, workers)
         else:
-            parts = [func(g) for g in groups]
+            parts = [func(*g) for g in groups]
         cols = [c for c, _ in schema]
         out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     return out.sort_values(list(by), kind="mergesort").reset_index(drop=True)
@@ -306,32 +303,39 @@ def map_units(
     """
     total = len(units)
     specs = [_spec(store) for store, _ in units] if workers > 1 and total > 1 else []
-    results: list[Any] = [None] * total
-    done = 0
     if specs and all(s is not None for s in specs):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=ctx) as pool:
-            futures = {
-                pool.submit(_run_unit, spec, func, args): k
-                for k, (spec, (_, args)) in enumerate(zip(specs, units, strict=True))
-            }
-            try:
-                for fut in as_completed(futures):
-                    results[futures[fut]] = fut.result()
-                    done += 1
-                    if progress is not None:
-                        progress(done, total)
-            except BaseException:  # the first failure stops the rest
-                for fut in futures:
-                    fut.cancel()
-                raise
-        return results
-    for k, (store, args) in enumerate(units):
-        results[k] = func(store, *args)
-        done += 1
+        calls = [(spec, func, args) for spec, (_, args) in zip(specs, units, strict=True)]
+        return _in_processes(_run_unit, calls, workers, progress)
+    results = []
+    for store, args in units:
+        results.append(func(store, *args))
         if progress is not None:
-            progress(done, total)
+            progress(len(results), total)
+    return results
+
+
+def _in_processes(
+    func: Any, calls: Sequence[tuple[Any, ...]], workers: int, progress: Any = None
+) -> list[Any]:
+    """``func(*args)`` for each ``args`` of ``calls`` in up to ``workers`` fresh processes
+    (``spawn``: no inherited DuckDB connections); the results in the order of ``calls``, the
+    first failure raised (the calls not yet started are cancelled). ``progress(done,
+    total)`` as calls finish."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    total = len(calls)
+    results: list[Any] = [None] * total
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=ctx) as pool:
+        futures = {pool.submit(func, *args): k for k, args in enumerate(calls)}
+        try:
+            for done, fut in enumerate(as_completed(futures), start=1):
+                results[futures[fut]] = fut.result()
+                if progress is not None:
+                    progress(done, total)
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
     return results
