@@ -79,10 +79,6 @@ class Evaluation:
     signals: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def _grid(first: dt.date, last: dt.date, step: int, start_days: int) -> list[dt.date]:
-    return every(first + dt.timedelta(days=start_days), last, step)
-
-
 def build_panel(
     store: Store,
     *,
@@ -139,7 +135,7 @@ def period_panel(
     sw = sw[keep].copy()
     sw["event"] = pd.to_datetime(sw["date_from"]).dt.date
     extra = [e - dt.timedelta(days=k) for e in sw["event"] for k in LEADS]
-    grid = _grid(first, last, step_days, start_days)
+    grid = every(first + dt.timedelta(days=start_days), last, step_days)
     days = sorted(set(grid) | {e for e in extra if first < e <= last})
     p = period_features(rec, days, recent_days=recent_days, ideal_days=set(grid))
     if p.empty:
