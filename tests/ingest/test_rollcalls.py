@@ -281,7 +281,7 @@ def test_pairs_that_share_a_hash_are_joined_on_their_strings(tmp_store, rc, monk
     _br(tmp_store, rc)
     want = {t: tmp_store.query(f"SELECT * FROM {t} ORDER BY ALL") for t in ("vote", "membership")}
     monkeypatch.setattr(_rc_votes, "pair_hash_sql", lambda c: "CAST(0 AS UBIGINT)")
-    tmp_store.execute("DELETE FROM vote_row")
+    tmp_store.execute("DELETE FROM vote_cast")
     tmp_store.execute("DELETE FROM membership")
     result = _br(tmp_store, rc)
     assert result.votes == len(want["vote"])

@@ -11,6 +11,7 @@ from floorwatch.settings import resolve_db_path
 from floorwatch.store import SCHEMA_VERSION, TABLES
 from floorwatch.store.csvread import read_csv_text
 from floorwatch.store.schema import VOTE_STORAGE
+from floorwatch.store.votes import assign_keys, insert_cast_rows
 
 
 def test_new_store_has_every_table_at_the_current_version(tmp_path):
@@ -154,6 +155,39 @@ def test_a_version_2_store_keeps_its_votes_through_the_integer_keys(tmp_path, s1
     assert got.equals(want)
     assert store.scalar("SELECT count(*) FROM vote_key_voter") == want["voter_id"].nunique()
     assert "vote_row" not in store.extra_tables()
+
+
+def test_cast_code_votes_read_as_votes_with_their_option(tmp_store, s107_store):
+    """Migration 4: votes given as cast codes (``vote_cast``: keys and code) read in ``vote``
+    exactly as the same votes written with their option and position (``vote_row``): the
+    Senate 107 votes, written both ways into one store under two sets of roll-call ids."""
+    want = s107_store.query("SELECT * FROM vote ORDER BY vote_event_id, voter_id")
+    assert set(want["cast_code"].dropna()) >= {1, 6, 9}
+    assert s107_store.scalar("SELECT count(*) FROM vote_row") == 0  # Voteview: vote_cast
+    tmp_store.register("want", want)
+    with tmp_store.transaction():
+        tmp_store.insert_votes(
+            "SELECT * REPLACE ('row-' || vote_event_id AS vote_event_id) FROM want"
+        )
+        assign_keys(tmp_store, "event", "SELECT 'cast-' || vote_event_id FROM want")
+        insert_cast_rows(
+            tmp_store,
+            """SELECT e.key, p.key, w.cast_code, g.key FROM want w
+            JOIN vote_key_event e ON e.id = 'cast-' || w.vote_event_id
+            JOIN vote_key_voter p ON p.id = w.voter_id
+            LEFT JOIN vote_key_group g ON g.id = w.group_id""",
+        )
+    tmp_store.unregister("want")
+    assert tmp_store.scalar("SELECT count(*) FROM vote_cast") == len(want)
+    got = {
+        kind: tmp_store.query(
+            f"SELECT * REPLACE (substr(vote_event_id, {len(kind) + 2}) AS vote_event_id) "
+            f"FROM vote WHERE vote_event_id LIKE '{kind}-%' ORDER BY vote_event_id, voter_id"
+        )
+        for kind in ("row", "cast")
+    }
+    assert got["row"].equals(want)
+    assert got["cast"].equals(want)
 
 
 def test_only_the_store_package_touches_duckdb():

@@ -10,12 +10,13 @@ without line numbers (a window over millions of rows costs a third of the read),
    a whole number or not a cast code. Blank and missing ids and labels are read off the
    pairs, trimmed there (not per vote); the labels and (with no members file) the members
    come from them too;
-2. one ``INSERT ... SELECT`` writes the votes straight from ``_rc_v_raw`` into ``vote_row``,
+2. one ``INSERT ... SELECT`` writes the votes straight from ``_rc_v_raw`` into ``vote_cast``,
    joined with three small tables: roll number -> event key (``_rc_rk``), pair (its hash,
    or the two strings if two pairs share one) -> voter and group keys (``_rc_pk``) and cast
-   code -> option, position (``_rc_cc``). Inner joins: a
-   vote of an unknown roll call or member finds no key, so the rows written (plus the cast
-   code 0 rows, which are checked but not written) fall short of the rows read;
+   code as read -> SMALLINT (``_rc_cc``); four integers per vote (the option and position
+   follow from the cast code in the ``vote`` view: store/schema.py). Inner joins: a vote of
+   an unknown roll call or member finds no key, so the rows written (plus the cast code 0
+   rows, which are checked but not written) fall short of the rows read;
 3. the duplicate (roll call, member) check runs on the written integer rows (a bit per
    possible pair, one pass) and so do the runs of labels (:mod:`floorwatch.ingest._labels`).
 
@@ -32,10 +33,9 @@ from pathlib import Path
 
 from floorwatch.errors import InputError
 from floorwatch.ingest._common import fail_on_first
-from floorwatch.ingest.voteview import CAST_OPTION_SQL, CAST_POSITION_SQL
 from floorwatch.store import Store
 from floorwatch.store.csvread import FileShape, quote_ident, read_csv_typed
-from floorwatch.store.votes import insert_vote_rows
+from floorwatch.store.votes import insert_cast_rows
 
 __all__ = ["VOTE_ROLES", "VotesFile"]
 
@@ -194,7 +194,7 @@ class VotesFile:
 
     # -- writing --------------------------------------------------------------------------
     def write(self, events_sql: str, members_sql: str, labels_sql: str, members_file: bool) -> int:
-        """Write the votes into ``vote_row``; return how many (cast code 0 is not written).
+        """Write the votes into ``vote_cast``; return how many (cast code 0 is not written).
 
         ``events_sql`` yields (rollnumber INTEGER, key, period, date) of every roll call of
         the roll-calls file; ``members_sql`` (member_id, voter_key) of every known member id,
@@ -212,10 +212,8 @@ class VotesFile:
             JOIN ({labels_sql}) l ON l.label = trim(p.raw_label)"""
         )
         store.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _rc_cc AS
-            SELECT CAST(code AS DOUBLE) AS d, CAST(code AS SMALLINT) AS code,
-                   {CAST_OPTION_SQL.format(c="code")} AS option,
-                   CAST({CAST_POSITION_SQL.format(c="code")} AS SMALLINT) AS position
+            """CREATE OR REPLACE TEMP TABLE _rc_cc AS
+            SELECT CAST(code AS DOUBLE) AS d, CAST(code AS SMALLINT) AS code
             FROM range(10) t(code)"""
         )
         on_pair = (
@@ -227,10 +225,8 @@ class VotesFile:
             JOIN _rc_rk r ON r.rn = v.{_q(c["rollnumber"])}
             JOIN _rc_pk p ON {on_pair}
             JOIN _rc_cc k ON k.d = v.{_q(c["cast_code"])}"""
-        written = insert_vote_rows(
-            store,
-            f"""SELECT r.key, p.voter_key, k.option, k.position, k.code, p.group_key, NULL
-            {keyed} WHERE k.code <> 0""",
+        written = insert_cast_rows(
+            store, f"SELECT r.key, p.voter_key, k.code, p.group_key {keyed} WHERE k.code <> 0"
         )
         zeros = 0
         if self.zeros:
@@ -254,7 +250,7 @@ class VotesFile:
         label: group key), for the runs of labels."""
         return """(SELECT v.voter_key AS person_id, r.period, r.rollnumber AS seq, r.date,
                    v.group_key AS label
-            FROM vote_row v JOIN _rc_rk r ON r.key = v.event_key)"""
+            FROM vote_cast v JOIN _rc_rk r ON r.key = v.event_key)"""
 
     def _name_unknown(self, members_file: bool) -> None:
         c = self.c
@@ -282,19 +278,19 @@ class VotesFile:
         """No (roll call, member) pair twice: a bit per possible pair set by
         ``bitstring_agg`` over the written rows and the cast code 0 rows (one pass, a few
         MB); fewer bits set than rows means a repeat. A hash aggregate of the pairs where
-        the keys span too wide a range. When ``vote_row`` holds only the ``written`` rows (a
+        the keys span too wide a range. When ``vote_cast`` holds only the ``written`` rows (a
         new store), they are read without picking this file's roll calls (a third faster)."""
         store = self.store
         span = store.records(
             """SELECT (SELECT min(key) FROM _rc_rk) AS e0, (SELECT max(key) FROM _rc_rk) AS e1,
                       (SELECT min(voter_key) FROM _rc_pk) AS v0,
                       (SELECT max(voter_key) FROM _rc_pk) AS v1,
-                      (SELECT count(*) FROM vote_row) AS stored"""
+                      (SELECT count(*) FROM vote_cast) AS stored"""
         )[0]
         if span["e0"] is None or span["v0"] is None:
             return
         ours = "" if span["stored"] == written else "WHERE v.event_key IN (SELECT key FROM _rc_rk)"
-        pairs = f"""(SELECT v.event_key, v.voter_key FROM vote_row v {ours}
+        pairs = f"""(SELECT v.event_key, v.voter_key FROM vote_cast v {ours}
                     UNION ALL SELECT event_key, voter_key FROM _rc_vz)"""
         width = span["v1"] - span["v0"] + 1
         bits = (span["e1"] - span["e0"] + 1) * width

@@ -42,7 +42,8 @@ from floorwatch.errors import InputError
 from floorwatch.ingest._common import check_utf8, fail_on_first, require_columns, require_file
 from floorwatch.store import Store
 from floorwatch.store.csvread import csv_lines, read_csv_typed
-from floorwatch.store.votes import assign_keys, delete_votes, insert_vote_rows
+from floorwatch.store.schema import CAST_OPTION_SQL, CAST_POSITION_SQL
+from floorwatch.store.votes import assign_keys, delete_votes, insert_cast_rows
 
 __all__ = [
     "CAST_OPTION_SQL",
@@ -81,17 +82,6 @@ CHAMBER_NAMES = {
     "us-house": "United States House of Representatives",
     "us-senate": "United States Senate",
 }
-
-#: SQL for the Popolo option of a Voteview cast code ``{c}`` (the table above).
-CAST_OPTION_SQL = (
-    "CASE WHEN {c} IN (1, 3) THEN 'yes' WHEN {c} IN (4, 6) THEN 'no' "
-    "WHEN {c} IN (2, 5) THEN 'paired' WHEN {c} IN (7, 8) THEN 'present' ELSE 'not voting' END"
-)
-#: SQL for the position (+1 yea, -1 nay, 0 present, NULL not voting) of cast code ``{c}``.
-CAST_POSITION_SQL = (
-    "CASE WHEN {c} BETWEEN 1 AND 3 THEN 1 WHEN {c} BETWEEN 4 AND 6 THEN -1 "
-    "WHEN {c} IN (7, 8) THEN 0 ELSE NULL END"
-)
 
 _REQUIRED_MEMBERS = ("congress", "chamber", "icpsr", "party_code", "bioname")
 _REQUIRED_ROLLCALLS = ("congress", "chamber", "rollnumber", "date")
@@ -620,7 +610,7 @@ def _write_rollcalls_and_votes(
     assign_keys(store, "event", "SELECT id FROM _vv_ve")
     assign_keys(store, "voter", "SELECT person_id FROM _vv_members")
     assign_keys(store, "group", f"SELECT {party} FROM _vv_members m")
-    insert_vote_rows(
+    insert_cast_rows(
         store,
         f"""WITH ek AS (SELECT ve.org_id, ve.congress, ve.rollnumber, e.key FROM _vv_ve ve
                         JOIN vote_key_event e ON e.id = ve.id),
@@ -628,8 +618,7 @@ def _write_rollcalls_and_votes(
                            g.key AS group_key
                     FROM _vv_members m JOIN vote_key_voter p ON p.id = m.person_id
                     LEFT JOIN vote_key_group g ON g.id = {party})
-        SELECT ek.key, mk.voter_key, {CAST_OPTION_SQL.format(c="v.cast_code")},
-               {CAST_POSITION_SQL.format(c="v.cast_code")}, v.cast_code, mk.group_key, NULL
+        SELECT ek.key, mk.voter_key, v.cast_code, mk.group_key
         FROM _vv_votes v JOIN mk USING (congress, chamber, icpsr)
         JOIN ek ON ek.org_id = mk.org_id AND ek.congress = v.congress
                AND ek.rollnumber = v.rollnumber

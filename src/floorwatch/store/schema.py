@@ -16,6 +16,8 @@ from __future__ import annotations
 
 __all__ = [
     "ATTENDANCE_STATUSES",
+    "CAST_OPTION_SQL",
+    "CAST_POSITION_SQL",
     "END_REASONS",
     "EVENT_CLASSIFICATIONS",
     "MIGRATIONS",
@@ -311,15 +313,57 @@ CREATE VIEW vote AS
     LEFT JOIN vote_key_group g ON g.key = r.group_key;
 """
 
+#: SQL for the Popolo option of a Voteview cast code ``{c}`` (1-3 yea, 4-6 nay, 2 and 5
+#: paired, 7-8 present, 9 not voting). Part of migration 4's view: never edit.
+CAST_OPTION_SQL = (
+    "CASE WHEN {c} IN (1, 3) THEN 'yes' WHEN {c} IN (4, 6) THEN 'no' "
+    "WHEN {c} IN (2, 5) THEN 'paired' WHEN {c} IN (7, 8) THEN 'present' ELSE 'not voting' END"
+)
+#: SQL for the position (+1 yea, -1 nay, 0 present, NULL not voting) of cast code ``{c}``.
+#: Part of migration 4's view: never edit.
+CAST_POSITION_SQL = (
+    "CASE WHEN {c} BETWEEN 1 AND 3 THEN 1 WHEN {c} BETWEEN 4 AND 6 THEN -1 "
+    "WHEN {c} IN (7, 8) THEN 0 ELSE NULL END"
+)
+
+#: Votes given as Voteview cast codes (the roll-call importers': millions of rows) are
+#: stored in ``vote_cast``: the keys and the cast code only, four integers; option and
+#: position follow from the cast code in the view. Writing the option string, the position
+#: and an empty role for each of the EP's 3.9 million votes was half of their write. Votes
+#: of other importers (an option of their own, a role) stay in ``vote_row``; ``vote`` reads
+#: both, with the same columns as before.
+_CAST_VOTES = f"""
+CREATE TABLE vote_cast (
+    event_key INTEGER NOT NULL,
+    voter_key INTEGER NOT NULL,
+    cast_code SMALLINT NOT NULL,
+    group_key INTEGER
+);
+CREATE OR REPLACE VIEW vote AS
+    SELECT e.id AS vote_event_id, p.id AS voter_id, r.option, r.position, r.cast_code,
+           g.id AS group_id, r.role
+    FROM (SELECT event_key, voter_key, option, position, cast_code, group_key, role
+          FROM vote_row
+          UNION ALL
+          SELECT event_key, voter_key, {CAST_OPTION_SQL.format(c="cast_code")},
+                 CAST({CAST_POSITION_SQL.format(c="cast_code")} AS SMALLINT), cast_code,
+                 group_key, CAST(NULL AS VARCHAR)
+          FROM vote_cast) r
+    JOIN vote_key_event e ON e.key = r.event_key
+    JOIN vote_key_voter p ON p.key = r.voter_key
+    LEFT JOIN vote_key_group g ON g.key = r.group_key;
+"""
+
 #: The tables behind the ``vote`` view (not data tables of their own: exports and counts
 #: show ``vote``).
-VOTE_STORAGE = ("vote_row", "vote_key_event", "vote_key_voter", "vote_key_group")
+VOTE_STORAGE = ("vote_row", "vote_cast", "vote_key_event", "vote_key_voter", "vote_key_group")
 
 #: (version, description, SQL). Append only: never edit a migration that has shipped.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial Popolo-aligned schema", _INITIAL),
     (2, "claims ledger: claim, claim_subject, claim_resolution", _CLAIMS),
     (3, "vote stored with integer keys (vote_row, vote_key_*); vote is a view", _VOTE_KEYS),
+    (4, "votes given as cast codes stored as four integers (vote_cast)", _CAST_VOTES),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,10 +1,13 @@
-"""Writing votes: the ``vote`` view over integer-keyed ``vote_row`` (schema migration 3).
+"""Writing votes: the ``vote`` view over integer-keyed ``vote_row`` (schema migration 3) and
+``vote_cast`` (migration 4).
 
 Reads use the view ``vote`` (``vote_event_id``, ``voter_id``, ``option``, ``position``,
 ``cast_code``, ``group_id``, ``role``) as before. Writes go through these functions, which
 give each new vote-event, voter and group id an integer key (``vote_key_event``,
 ``vote_key_voter``, ``vote_key_group``) and store the keys: millions of string ids were most
-of a big ingest's time, integers are a fraction of it.
+of a big ingest's time, integers are a fraction of it. Votes given as Voteview cast codes go
+to ``vote_cast`` (:func:`insert_cast_rows`: keys and cast code, the option and position
+follow from the code), others to ``vote_row``.
 
 Importers with many votes and few distinct ids (a roll-call file of millions of rows and a
 few thousand roll calls and members) assign the keys on their small tables with
@@ -24,15 +27,20 @@ if TYPE_CHECKING:
 __all__ = [
     "KEY_TABLES",
     "VOTE_COLUMNS",
+    "VOTE_TABLES",
     "assign_keys",
     "delete_vote_pairs",
     "delete_votes",
+    "insert_cast_rows",
     "insert_vote_rows",
     "insert_votes",
 ]
 
 #: The key table of each kind of id a vote refers to.
 KEY_TABLES = {"event": "vote_key_event", "voter": "vote_key_voter", "group": "vote_key_group"}
+
+#: The tables of votes behind the ``vote`` view.
+VOTE_TABLES = ("vote_row", "vote_cast")
 
 #: The columns of the ``vote`` view, in order.
 VOTE_COLUMNS = ("vote_event_id", "voter_id", "option", "position", "cast_code", "group_id", "role")
@@ -65,6 +73,20 @@ def insert_vote_rows(store: Store, select_sql: str, params: Params = None) -> in
     return int(store.scalar(f"INSERT INTO vote_row ({_ROW_COLUMNS}) {select_sql}", params) or 0)
 
 
+def insert_cast_rows(store: Store, select_sql: str, params: Params = None) -> int:
+    """Insert keyed votes given as Voteview cast codes (1-9; 0, not a member, is not a
+    vote): ``select_sql`` yields, in order, ``event_key, voter_key, cast_code, group_key``.
+    Their option and position are the cast code's (``schema.CAST_OPTION_SQL``), their role
+    empty. Returns the number of rows inserted."""
+    return int(
+        store.scalar(
+            f"INSERT INTO vote_cast (event_key, voter_key, cast_code, group_key) {select_sql}",
+            params,
+        )
+        or 0
+    )
+
+
 def insert_votes(store: Store, select_sql: str, params: Params = None) -> None:
     """Insert the votes ``select_sql`` yields, with string ids: its columns are those of the
     ``vote`` view, by name (a missing one is NULL)."""
@@ -90,20 +112,22 @@ def insert_votes(store: Store, select_sql: str, params: Params = None) -> None:
 
 def delete_votes(store: Store, event_ids_sql: str, params: Params = None) -> None:
     """Delete every vote on the vote events whose ids ``event_ids_sql`` (one column) yields."""
-    store.execute(
-        f"""DELETE FROM vote_row WHERE event_key IN (
-            SELECT e.key FROM vote_key_event e WHERE e.id IN ({event_ids_sql}))""",
-        params,
-    )
+    for table in VOTE_TABLES:
+        store.execute(
+            f"""DELETE FROM {table} WHERE event_key IN (
+                SELECT e.key FROM vote_key_event e WHERE e.id IN ({event_ids_sql}))""",
+            params,
+        )
 
 
 def delete_vote_pairs(store: Store, pairs_sql: str, params: Params = None) -> None:
     """Delete the votes of the (vote event id, voter id) pairs ``pairs_sql`` yields (two
     columns, in that order)."""
-    store.execute(
-        f"""DELETE FROM vote_row WHERE EXISTS (
-            SELECT 1 FROM ({pairs_sql}) AS p(ve, voter)
-            JOIN vote_key_event e ON e.id = p.ve JOIN vote_key_voter k ON k.id = p.voter
-            WHERE e.key = vote_row.event_key AND k.key = vote_row.voter_key)""",
-        params,
-    )
+    for table in VOTE_TABLES:
+        store.execute(
+            f"""DELETE FROM {table} WHERE EXISTS (
+                SELECT 1 FROM ({pairs_sql}) AS p(ve, voter)
+                JOIN vote_key_event e ON e.id = p.ve JOIN vote_key_voter k ON k.id = p.voter
+                WHERE e.key = {table}.event_key AND k.key = {table}.voter_key)""",
+            params,
+        )
