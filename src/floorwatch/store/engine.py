@@ -135,6 +135,22 @@ class EngineStore:
         skip = {*TABLES, "schema_version", "ingest_log"}
         return sorted(t for t in self.engine.tables() if t not in skip and not t.startswith("_"))
 
+    def partitions(self) -> list[str]:
+        """The legislatures the store's partitioned tables are split by (``[]`` where the
+        engine reads the store whole)."""
+        find = getattr(self.engine, "partitions", None)
+        return list(find()) if find is not None else []
+
+    def scoped(self, legislature: str) -> EngineStore:
+        """The store as seen by work on one legislature: where the engine can (DuckDB over
+        Parquet), the partitioned tables (``vote_event``, ``vote``...) show only that
+        legislature's partition, so only its files are read; else the store itself (a
+        distributed engine prunes by the statement's own filter). Close it when done."""
+        scope = getattr(self.engine, "scoped", None)
+        if scope is None:
+            return self
+        return EngineStore(scope(legislature), self.path, self._schema_version, self._columns)
+
     def register(self, name: str, frame: pd.DataFrame | pa.Table) -> None:
         """Make a DataFrame or Arrow table visible to SQL as ``name``."""
         table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame)
