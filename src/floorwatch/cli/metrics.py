@@ -18,6 +18,7 @@ from floorwatch.cli.common import (
     LegislatureOption,
     PartyOption,
     ToOption,
+    WorkersOption,
     app,
     get_store,
     need_rollcalls,
@@ -28,7 +29,7 @@ from floorwatch.metrics import agreement as agreement_metric
 from floorwatch.metrics import attendance as attendance_metric
 from floorwatch.metrics import cohesion as cohesion_metric
 from floorwatch.metrics import loyalty as loyalty_metric
-from floorwatch.metrics import parse_window, party_unity_votes, rice
+from floorwatch.metrics import parse_window, party_unity_votes, per_legislature, rice
 from floorwatch.metrics import violations as violations_metric
 
 __all__: list[str] = []
@@ -39,6 +40,44 @@ WindowOption = Annotated[
         "--window", help="Rolling window: days (90d), weeks (12w) or latest records (50)."
     ),
 ]
+
+
+EachOption = Annotated[
+    bool,
+    typer.Option(
+        "--each-legislature",
+        help="Run legislature by legislature (a legislature column first; memory bounded by "
+        "the largest legislature, for stores of many).",
+    ),
+]
+
+
+def _compute(metric, store, each: bool, workers: int, *args, **kwargs):
+    """``metric(store, *args, **kwargs)``, or with ``each`` legislature by legislature
+    (``metrics.per_legislature``, in ``workers`` processes)."""
+    if not each:
+        return metric(store, *args, **kwargs)
+    if kwargs.pop("legislature", None):
+        raise typer.BadParameter(
+            "give --legislature or --each-legislature, not both", param_hint="--legislature"
+        )
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} legislatures"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(getattr(metric, "__name__", "metric"), total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return per_legislature(metric, store, *args, workers=workers, progress=progress, **kwargs)
 
 
 def _parties(party: str | None) -> list[str] | None:
@@ -86,13 +125,18 @@ def attendance(
         typer.Option(help="Only events of this classification (e.g. 'plenary sitting')."),
     ] = None,
     window: WindowOption = "90d",
+    each: EachOption = False,
+    workers: WorkersOption = 1,
 ) -> None:
     """Attendance per member (GovTrack missed votes, Public Whip attendance), worst first."""
-    with get_store() as store:
+    with get_store(read_only=each and workers > 1) as store:
         if basis is _Basis.votes:
             need_rollcalls(store, "attendance --basis votes")
-        frame = attendance_metric(
+        frame = _compute(
+            attendance_metric,
             store,
+            each,
+            workers,
             basis=None if basis is _Basis.auto else basis.value,
             classification=classification,
             window=parse_window(window),
@@ -117,16 +161,20 @@ def loyalty(
         bool,
         typer.Option("--unity-votes", help="List the CQ party-unity roll calls instead."),
     ] = False,
+    each: EachOption = False,
+    workers: WorkersOption = 1,
 ) -> None:
     """Party loyalty (Voteview), rebellions (Public Whip) and party unity (CQ), lowest first."""
     filters = _filters(date_from, date_to, as_of, legislature, party)
-    with get_store() as store:
+    with get_store(read_only=each and workers > 1) as store:
         need_rollcalls(store, "loyalty")
         if unity_votes:
             filters.pop("party")
             render(party_unity_votes(store, **filters), fmt, title="Party-unity votes")
             return
-        frame = loyalty_metric(store, min_party_size=min_party_size, **filters)
+        frame = _compute(
+            loyalty_metric, store, each, workers, min_party_size=min_party_size, **filters
+        )
     render(frame, fmt, title="Party loyalty and rebellion")
 
 
@@ -152,12 +200,17 @@ def violations(
             "--infer", help="Where no whip is recorded, take the party majority as direction."
         ),
     ] = False,
+    each: EachOption = False,
+    workers: WorkersOption = 1,
 ) -> None:
     """Votes contrary to the party's direction: each with the vote, date, direction and cast."""
-    with get_store() as store:
+    with get_store(read_only=each and workers > 1) as store:
         need_rollcalls(store, "violations")
-        frame = violations_metric(
+        frame = _compute(
+            violations_metric,
             store,
+            each,
+            workers,
             rules,
             infer_direction=infer,
             **_filters(date_from, date_to, as_of, legislature, party),
@@ -186,18 +239,22 @@ def cohesion(
     min_party_size: Annotated[
         int, typer.Option(help="Leave out parties with fewer members voting on a roll call.")
     ] = 1,
+    each: EachOption = False,
+    workers: WorkersOption = 1,
 ) -> None:
     """Party cohesion: Rice index and Hix-Noury-Roland Agreement Index, as a time series."""
     filters = _filters(date_from, date_to, as_of, legislature, party)
     opts = {"include_free": not exclude_free, "min_party_size": min_party_size}
-    with get_store() as store:
+    with get_store(read_only=each and workers > 1) as store:
         need_rollcalls(store, "cohesion")
         if per_rollcall:
-            frame = rice(store, **opts, **filters)
+            frame = _compute(rice, store, each, workers, **opts, **filters)
             title = "Cohesion per roll call"
         else:
             period: str | int = int(by) if by.strip().isdigit() else by.strip().lower()
-            frame = cohesion_metric(store, period=period, **opts, **filters)
+            frame = _compute(
+                cohesion_metric, store, each, workers, period=period, **opts, **filters
+            )
             title = f"Cohesion by {by}"
     render(frame, fmt, title=title)
 
@@ -220,12 +277,17 @@ def agreement(
     legislature: LegislatureOption = None,
     party: PartyOption = None,
     window: WindowOption = "90d",
+    each: EachOption = False,
+    workers: WorkersOption = 1,
 ) -> None:
     """Each member's agreement with a group's majority, and its trend across windows."""
-    with get_store() as store:
+    with get_store(read_only=each and workers > 1) as store:
         need_rollcalls(store, "agreement")
-        frame = agreement_metric(
+        frame = _compute(
+            agreement_metric,
             store,
+            each,
+            workers,
             group,
             window=parse_window(window),
             **_filters(date_from, date_to, as_of, legislature, party),

@@ -14,21 +14,25 @@ from floorwatch.metrics.agreement import Group, agreement, resolve_group
 from floorwatch.metrics.attendance import attendance
 from floorwatch.metrics.cohesion import cohesion, rice
 from floorwatch.metrics.loyalty import loyalty, party_unity_votes
+from floorwatch.metrics.split import SPLIT_METRICS, legislatures, per_legislature
 from floorwatch.metrics.whips import DefectionRule, available_rules, load_rule, violations
 
 __all__ = [
     "DEFAULT_WINDOW",
     "DefectionRule",
+    "SPLIT_METRICS",
     "Group",
     "Scope",
     "agreement",
     "attendance",
     "available_rules",
     "cohesion",
+    "legislatures",
     "load_rule",
     "loyalty",
     "parse_window",
     "party_unity_votes",
+    "per_legislature",
     "resolve_group",
     "resolve_scope",
     "rice",
