@@ -11,9 +11,12 @@ the driver JVM's too, sampled), and, on Spark, the scans of ``vote`` in each sta
 physical plan.
 
 Metrics: loyalty (with party unity), attendance on roll calls, cohesion by month, agreement
-with the Republicans, whip violations by inferred direction.
+with the Republicans, whip violations by inferred direction. Engines: ``duckdb`` (each
+metric one statement over the whole store), ``duckdb-split`` (DuckDB, each metric run
+legislature by legislature with ``metrics.per_legislature``, each unit reading only its
+partition) and ``spark`` (local mode).
 
-Run: python benchmarks/bench_scale.py [--sizes 1e6,1e7,1e8] [--engines duckdb,spark]
+Run: python benchmarks/bench_scale.py [--sizes 1e6,1e7,1e8] [--engines duckdb,duckdb-split,spark]
          [--spark-max 1e7] [--work /tmp/fw-scale] [--memory-limit 16GB]
          [--metrics loyalty,agreement] [--spark-one-plan]
 
@@ -148,6 +151,8 @@ def child(engine: str, folder: str, metrics: tuple[str, ...], one_plan: bool) ->
 
     t0 = time.perf_counter()
     limit = os.environ.get("FW_SCALE_MEMORY") or None
+    split = engine == "duckdb-split"
+    engine = "duckdb" if split else engine
     store = open_engine_store(folder, engine, memory_limit=limit if engine == "duckdb" else None)
     if one_plan and hasattr(store.engine, "materialise"):
         store.engine.materialise = False
@@ -159,6 +164,16 @@ def child(engine: str, folder: str, metrics: tuple[str, ...], one_plan: bool) ->
         "agreement": lambda s: agreement(s, "us-party-200"),
         "violations": lambda s: violations(s, infer_direction=True),
     }
+    if split:  # each metric legislature by legislature (metrics.per_legislature)
+        from floorwatch.metrics import per_legislature
+
+        calls = {
+            "loyalty": lambda s: per_legislature("loyalty", s),
+            "attendance": lambda s: per_legislature("attendance", s, basis="votes"),
+            "cohesion": lambda s: per_legislature("cohesion", s, period="month"),
+            "agreement": lambda s: per_legislature("agreement", s, "us-party-200"),
+            "violations": lambda s: per_legislature("violations", s, infer_direction=True),
+        }
     out: dict = {"open_s": opened, "metrics": {}}
     for name, call in calls.items():
         if name not in metrics:
@@ -246,7 +261,7 @@ def run_child(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1e6,1e7,1e8")
-    parser.add_argument("--engines", default="duckdb,spark")
+    parser.add_argument("--engines", default="duckdb,duckdb-split,spark")
     parser.add_argument("--spark-max", type=float, default=1e7, help="largest size on Spark")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per child run")
     parser.add_argument(
@@ -276,7 +291,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     base = build_base(work)
     base_votes = 429_335
-    print(f"{'engine':7} {'votes':>12} {'open s':>7} " + " ".join(f"{m:>11}" for m in metrics)
+    print(f"{'engine':12} {'votes':>12} {'open s':>7} " + " ".join(f"{m:>11}" for m in metrics)
           + f" {'total s':>8} {'s/1e6':>6} {'peak MiB':>9} {'CPU s':>8} {'CPU/1e6':>7}"
           + "  vote scans per metric")  # fmt: skip
     results = []
@@ -290,21 +305,21 @@ def main() -> None:
               flush=True)  # fmt: skip
         for engine in args.engines.split(","):
             if engine == "spark" and size > args.spark_max:
-                print(f"spark   {votes:>12,} skipped (--spark-max {args.spark_max:.0e})")
+                print(f"spark        {votes:>12,} skipped (--spark-max {args.spark_max:.0e})")
                 continue
             r = run_child(
                 engine, folder, args.timeout, args.memory_limit, metrics, args.spark_one_plan
             )
             results.append({"engine": engine, "votes": votes, **r})
             if "metrics" not in r:
-                print(f"{engine:7} {votes:>12,} {r}", flush=True)
+                print(f"{engine:12} {votes:>12,} {r}", flush=True)
                 continue
             secs = [r["metrics"][m]["seconds"] for m in metrics]
             cpu = sum(r["metrics"][m]["cpu"] for m in metrics)
             scans = {m: sum(r["metrics"][m].get("vote_scans", [])) for m in metrics}
             total = sum(secs)
             print(
-                f"{engine:7} {votes:>12,} {r['open_s']:7.1f} "
+                f"{engine:12} {votes:>12,} {r['open_s']:7.1f} "
                 + " ".join(f"{s:11.2f}" for s in secs)
                 + f" {total:8.1f} {total / votes * 1e6:6.2f} {r['peak_mib']:9.0f}"
                 + f" {cpu:8.1f} {cpu / votes * 1e6:7.2f}  "
