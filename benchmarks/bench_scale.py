@@ -146,7 +146,7 @@ def child(engine: str, folder: str, metrics: tuple[str, ...], one_plan: bool) ->
     import warnings
 
     warnings.simplefilter("ignore")
-    from floorwatch.metrics import agreement, attendance, cohesion, loyalty, violations
+    from floorwatch.metrics import SPLIT_METRICS, per_legislature
     from floorwatch.store.engine import open_engine_store
 
     t0 = time.perf_counter()
@@ -157,32 +157,27 @@ def child(engine: str, folder: str, metrics: tuple[str, ...], one_plan: bool) ->
     if one_plan and hasattr(store.engine, "materialise"):
         store.engine.materialise = False
     opened = time.perf_counter() - t0
+    # Each metric's arguments; with duckdb-split the metric runs legislature by legislature
+    # (metrics.per_legislature), else as one call over the whole store.
     calls = {
-        "loyalty": lambda s: loyalty(s),
-        "attendance": lambda s: attendance(s, basis="votes"),
-        "cohesion": lambda s: cohesion(s, period="month"),
-        "agreement": lambda s: agreement(s, "us-party-200"),
-        "violations": lambda s: violations(s, infer_direction=True),
+        "loyalty": ((), {}),
+        "attendance": ((), {"basis": "votes"}),
+        "cohesion": ((), {"period": "month"}),
+        "agreement": (("us-party-200",), {}),
+        "violations": ((), {"infer_direction": True}),
     }
-    if split:  # each metric legislature by legislature (metrics.per_legislature)
-        from floorwatch.metrics import per_legislature
-
-        calls = {
-            "loyalty": lambda s: per_legislature("loyalty", s),
-            "attendance": lambda s: per_legislature("attendance", s, basis="votes"),
-            "cohesion": lambda s: per_legislature("cohesion", s, period="month"),
-            "agreement": lambda s: per_legislature("agreement", s, "us-party-200"),
-            "violations": lambda s: per_legislature("violations", s, infer_direction=True),
-        }
     out: dict = {"open_s": opened, "metrics": {}}
-    for name, call in calls.items():
+    for name, (args, kwargs) in calls.items():
         if name not in metrics:
             continue
         plans = getattr(store.engine, "plans", None)
         if plans is not None:
             plans.clear()
         t, c = time.perf_counter(), time.process_time()
-        rows = len(call(store))
+        if split:
+            rows = len(per_legislature(name, store, *args, **kwargs))
+        else:
+            rows = len(SPLIT_METRICS[name](store, *args, **kwargs))
         # CPU: this process's threads (DuckDB's work; on Spark only the driver's Python side)
         row = {"seconds": time.perf_counter() - t, "cpu": time.process_time() - c, "rows": rows}
         if plans is not None:
