@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from floorwatch.cli.output import Format
 from floorwatch.errors import NotFoundError
@@ -69,6 +70,21 @@ def _global(
 ) -> None:
     state.db = db
     state.engine = engine
+
+
+def progress_bar(console: Console, unit: str = "periods", digits: int = 1):
+    """A transient rich progress bar on ``console``: description, bar, ``done/total unit``
+    (``done`` with ``digits`` decimals) and the time elapsed."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn(f"{{task.completed:.{digits}f}}/{{task.total}} {unit}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
 
 
 def get_store(*, read_only: bool = False) -> Store:

@@ -10,6 +10,7 @@ import enum
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from floorwatch.cli.common import (
     AsOfOption,
@@ -22,6 +23,7 @@ from floorwatch.cli.common import (
     app,
     get_store,
     need_rollcalls,
+    progress_bar,
     resolve_names,
 )
 from floorwatch.cli.output import Format, render
@@ -61,17 +63,7 @@ def _compute(metric, store, each: bool, workers: int, *args, **kwargs):
         raise typer.BadParameter(
             "give --legislature or --each-legislature, not both", param_hint="--legislature"
         )
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} legislatures"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
+    with progress_bar(Console(stderr=True), "legislatures", 0) as bar:
         task = bar.add_task(getattr(metric, "__name__", "metric"), total=None)
 
         def progress(done: int, total: int) -> None:

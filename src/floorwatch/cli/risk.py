@@ -23,6 +23,7 @@ from floorwatch.cli.common import (
     get_store,
     need_rollcalls,
     one_party,
+    progress_bar,
     resolve_names,
 )
 from floorwatch.cli.output import Format, render, to_records
@@ -38,19 +39,6 @@ class _Show(str, enum.Enum):  # noqa: UP042 - Typer needs a str Enum
     red = "red"
     amber = "amber"
     all = "all"
-
-
-def _progress(console: Console, unit: str = "periods", digits: int = 1):
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn(f"{{task.completed:.{digits}f}}/{{task.total}} {unit}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
 
 
 def _flag_records(frame) -> list[dict]:
@@ -204,7 +192,7 @@ def _flags_range(start, end, step_days, legislature, party, grp, cfg, show, ever
     with get_store(read_only=True) as store:
         days = date_grid(start, end if end is not None else record_end(store), step_days)
         bodies = None if every else [_one_body(store, legislature)]
-        with _progress(console, "legislature-dates", 0) as bar:
+        with progress_bar(console, "legislature-dates", 0) as bar:
             task = bar.add_task("Flagging", total=None)
 
             def tick(done: int, total: int) -> None:
@@ -273,7 +261,7 @@ def backtest(
     """Backtest the flags on every real party switch in the store."""
     cfg = load_config(config)
     console = Console(stderr=True)
-    with get_store(read_only=True) as store, _progress(console) as bar:
+    with get_store(read_only=True) as store, progress_bar(console) as bar:
         need_rollcalls(store, "backtest")
         task = bar.add_task("Backtesting legislative periods", total=None)
 
