@@ -43,11 +43,8 @@ SPLIT_METRICS: dict[str, Callable[..., pd.DataFrame]] = {
 
 
 def legislatures(store: Any) -> list[str]:
-    """The legislatures (chambers) with roll calls in ``store``, in id order: the store's
-    partitions where it is split by legislature, else the organisations of its vote events."""
-    found = store.partitions()
-    if found:
-        return found
+    """The legislatures (chambers) with roll calls in ``store``, in id order (the Parquet
+    layout's partitions are these same ids)."""
     rows = store.rows(
         "SELECT DISTINCT organization_id FROM vote_event WHERE organization_id IS NOT NULL "
         "ORDER BY organization_id"

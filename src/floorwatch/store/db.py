@@ -191,11 +191,6 @@ class Store:
             out[table] = int(self.scalar(f"SELECT count(*) FROM {table}"))
         return out
 
-    def partitions(self) -> list[str]:
-        """The legislatures the store's tables are split by: none (one DuckDB file; see
-        :meth:`EngineStore.partitions <floorwatch.store.engine.EngineStore.partitions>`)."""
-        return []
-
     def scoped(self, legislature: str) -> Store:
         """The store as seen by work on one legislature: the file itself (DuckDB reads one
         legislature's votes by the statement's own filter)."""

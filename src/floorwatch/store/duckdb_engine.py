@@ -95,13 +95,6 @@ class ParquetDuckDBEngine:
             return ""
         return str(folder / "*.parquet")
 
-    def partitions(self) -> list[str]:
-        """The legislatures the partitioned tables are split by (those with roll calls)."""
-        spec = self._manifest["tables"].get("vote_event")
-        if not spec or not spec.get("partition"):
-            return []
-        return sorted(v for v in self._partition_dirs(spec) if v)
-
     def scoped(self, legislature: str) -> ParquetDuckDBEngine:
         """A new engine over the same folder whose partitioned tables show only
         ``legislature``'s partition (the others in full): DuckDB then reads that

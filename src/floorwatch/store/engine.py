@@ -135,12 +135,6 @@ class EngineStore:
         skip = {*TABLES, "schema_version", "ingest_log"}
         return sorted(t for t in self.engine.tables() if t not in skip and not t.startswith("_"))
 
-    def partitions(self) -> list[str]:
-        """The legislatures the store's partitioned tables are split by (``[]`` where the
-        engine reads the store whole)."""
-        find = getattr(self.engine, "partitions", None)
-        return list(find()) if find is not None else []
-
     def scoped(self, legislature: str) -> EngineStore:
         """The store as seen by work on one legislature: where the engine can (DuckDB over
         Parquet), the partitioned tables (``vote_event``, ``vote``...) show only that
